@@ -1,0 +1,84 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkCommand } from './cli/check.js';
+import { UsageError, exitCodes, type CliIO } from './cli/io.js';
+import { InputError } from './stages/load.js';
+import { version } from './version.js';
+
+/** A CLI command: its options and what it does with them. */
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[], io: CliIO): Promise<number> | number;
+}
+
+const common = {
+  'as-of': { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const commands: Record<string, Command> = {
+  check: {
+    summary: 'validate and lint a policy',
+    usage: 'rolecall check [dir] [--format stylish|json] [--max-warnings N] [--as-of DATE]',
+    options: { ...common, format: { type: 'string' }, 'max-warnings': { type: 'string' } },
+    run: checkCommand,
+  },
+};
+
+const helpText = (): string =>
+  [
+    `rolecall ${version}: policy-as-code compiler for role-based access`,
+    '',
+    'Usage: rolecall <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    '',
+    'Every command takes --as-of YYYY-MM-DD (default: today, UTC) and --debug.',
+    'Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.',
+    'Docs: https://github.com/rolecall-dev/rolecall#readme',
+    '',
+  ].join('\n');
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(helpText());
+      return name === undefined ? exitCodes.usage : exitCodes.clean;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout.write(`${version}\n`);
+      return exitCodes.clean;
+    }
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command \`${name}\`: use one of ${Object.keys(commands).join(', ')} (rolecall --help)`);
+    let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    try {
+      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true }) as typeof parsed;
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '')}; usage: ${command.usage}`);
+    }
+    if (parsed.values['help']) {
+      io.stdout.write(`${command.usage}\n`);
+      return exitCodes.clean;
+    }
+    return await command.run(parsed.values, parsed.positionals, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) {
+      io.stderr.write(`rolecall: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(
+      `rolecall: internal error (this is a bug in rolecall, not in your policy): ${message}\n` +
+        `Please report it at https://github.com/rolecall-dev/rolecall/issues with the command you ran${debug ? '' : ' (add --debug to see the stack trace)'}.\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return exitCodes.usage;
+  }
+}

@@ -1,0 +1,225 @@
+import type { Span } from '../model/source.js';
+import { NONE, type Resolution } from './resolve.js';
+
+/** One step of an explanation: `group csm-agents`, with the place in the policy that creates the step. */
+export interface Hop {
+  readonly kind: 'user' | 'group' | 'role' | 'grant';
+  readonly id: string;
+  /** Where the edge into this hop is written (the member entry, the role reference, the grant). */
+  readonly span?: Span;
+  /** For a grant hop: the level it gives. */
+  readonly level?: number;
+}
+
+/** A path from a user to a role or grant. */
+export type AccessPath = readonly Hop[];
+
+/** The most paths `explain` lists for one permission. */
+export const maxPaths = 200;
+
+/**
+ * Shortest group/assignment prefix to each of a user's source roles:
+ * `[group g1, group g2, role r]` or `[role r]` for a direct assignment.
+ */
+export function sourcePrefixes(res: Resolution, u: number): Map<number, Hop[]> {
+  const out = new Map<number, Hop[]>();
+  const user = res.model.users.get(res.userIds[u]!)!;
+  if (user.status === 'inactive') return out;
+  for (const assignment of user.roles) {
+    if (assignment.expires !== undefined && assignment.expires < res.asOf) continue;
+    const r = res.roleIndex.get(assignment.role.id);
+    if (r !== undefined && !out.has(r)) out.set(r, [{ kind: 'role', id: assignment.role.id, span: assignment.role.span }]);
+  }
+  for (const [g, chain] of groupChains(res, u)) {
+    const group = res.model.groups.get(res.groupIds[g]!)!;
+    for (const ref of group.roles) {
+      const r = res.roleIndex.get(ref.id);
+      if (r === undefined) continue;
+      const existing = out.get(r);
+      if (!existing || existing.length > chain.length + 1) out.set(r, [...chain, { kind: 'role', id: ref.id, span: ref.span }]);
+    }
+  }
+  return out;
+}
+
+/** Shortest chain of groups from a user to each effective group (breadth-first, ties by id). */
+export function groupChains(res: Resolution, u: number): Map<number, Hop[]> {
+  const chains = new Map<number, Hop[]>();
+  const userId = res.userIds[u]!;
+  let frontier: number[] = [];
+  for (const g of res.userDirectGroups[u]!) {
+    const group = res.model.groups.get(res.groupIds[g]!)!;
+    const member = group.members.find((m) => m.id === userId);
+    chains.set(g, [{ kind: 'group', id: group.id, ...(member ? { span: member.span } : {}) }]);
+    frontier.push(g);
+  }
+  while (frontier.length > 0) {
+    const nextFrontier: number[] = [];
+    for (const g of frontier) {
+      const childId = res.groupIds[g]!;
+      for (const parent of res.groupParents[g]!) {
+        if (chains.has(parent)) continue;
+        const group = res.model.groups.get(res.groupIds[parent]!)!;
+        const ref = group.subgroups.find((s) => s.id === childId);
+        chains.set(parent, [...chains.get(g)!, { kind: 'group', id: group.id, ...(ref ? { span: ref.span } : {}) }]);
+        nextFrontier.push(parent);
+      }
+    }
+    frontier = nextFrontier.sort((a, b) => a - b);
+  }
+  return chains;
+}
+
+/** Follows the shortest containment chain from role r to the grant that gives permission p its level. */
+export function chainToGrant(res: Resolution, r: number, p: number): Hop[] {
+  const { dist, next } = res.via();
+  const hops: Hop[] = [];
+  let current = r;
+  if (dist[current]![p] === NONE) return hops;
+  for (let guard = 0; guard <= res.roleIds.length; guard++) {
+    const n = next[current]![p]!;
+    if (n === -1) break;
+    const ref = res.model.roles.get(res.roleIds[current]!)!.contains.find((c) => c.id === res.roleIds[n]);
+    hops.push({ kind: 'role', id: res.roleIds[n]!, ...(ref ? { span: ref.span } : {}) });
+    current = n;
+  }
+  const level = res.roleGrant[current]![p]!;
+  const entry = res.directGrants[current]!.get(p)?.find((e) => e.level === level);
+  if (entry) hops.push({ kind: 'grant', id: entry.grant.text, span: entry.grant.span, level });
+  return hops;
+}
+
+/**
+ * The shortest path by which user u holds permission p at its effective level,
+ * or undefined when u does not hold it. `prefixes` may be passed in when many
+ * permissions of one user are explained.
+ */
+export function shortestPermissionPath(res: Resolution, u: number, p: number, prefixes = sourcePrefixes(res, u)): AccessPath | undefined {
+  const level = res.level(u, p);
+  if (level === 0) return undefined;
+  const { dist } = res.via();
+  let best: { prefix: Hop[]; r: number; length: number } | undefined;
+  for (const [r, prefix] of prefixes) {
+    if (res.roleGrant[r]![p] !== level) continue;
+    const length = prefix.length + dist[r]![p]!;
+    if (!best || length < best.length || (length === best.length && compareHops(prefix, best.prefix) < 0)) best = { prefix, r, length };
+  }
+  if (!best) return undefined;
+  return [{ kind: 'user', id: res.userIds[u]! }, ...best.prefix, ...chainToGrant(res, best.r, p)];
+}
+
+/** The shortest path by which user u holds role r (as an effective role), or undefined. */
+export function shortestRolePath(res: Resolution, u: number, r: number, prefixes = sourcePrefixes(res, u)): AccessPath | undefined {
+  if (!res.userRoles[u]!.has(r)) return undefined;
+  let best: Hop[] | undefined;
+  for (const [s, prefix] of prefixes) {
+    if (!res.roleClosure[s]!.has(r)) continue;
+    const chain = containmentChain(res, s, r);
+    if (!chain) continue;
+    const path = [...prefix, ...chain];
+    if (!best || path.length < best.length || (path.length === best.length && compareHops(path, best) < 0)) best = path;
+  }
+  return best ? [{ kind: 'user', id: res.userIds[u]! }, ...best] : undefined;
+}
+
+/** Shortest chain of `contains` edges from role `from` to role `to` (empty when equal). */
+export function containmentChain(res: Resolution, from: number, to: number): Hop[] | undefined {
+  if (from === to) return [];
+  const previous = new Map<number, number>([[from, -1]]);
+  let frontier = [from];
+  while (frontier.length > 0 && !previous.has(to)) {
+    const next: number[] = [];
+    for (const r of frontier) {
+      for (const c of res.containsEdges[r]!) {
+        if (previous.has(c)) continue;
+        previous.set(c, r);
+        next.push(c);
+      }
+    }
+    frontier = next;
+  }
+  if (!previous.has(to)) return undefined;
+  const hops: Hop[] = [];
+  for (let r = to; r !== from; r = previous.get(r)!) {
+    const parent = previous.get(r)!;
+    const ref = res.model.roles.get(res.roleIds[parent]!)!.contains.find((c) => c.id === res.roleIds[r]);
+    hops.push({ kind: 'role', id: res.roleIds[r]!, ...(ref ? { span: ref.span } : {}) });
+  }
+  return hops.reverse();
+}
+
+/**
+ * Every path by which user u is granted permission p (at any level, before
+ * denies), up to `limit` paths, shortest first. Each ends in a grant hop.
+ */
+export function allPermissionPaths(res: Resolution, u: number, p: number, limit = maxPaths): { paths: AccessPath[]; truncated: boolean } {
+  const user = res.model.users.get(res.userIds[u]!)!;
+  const paths: AccessPath[] = [];
+  let truncated = false;
+  const userHop: Hop = { kind: 'user', id: user.id };
+  const fromRole = (r: number, prefix: Hop[], seen: Set<number>): void => {
+    if (paths.length >= limit) {
+      truncated = true;
+      return;
+    }
+    if (res.roleGrant[r]![p] === 0) return;
+    for (const entry of res.directGrants[r]!.get(p) ?? []) {
+      paths.push([userHop, ...prefix, { kind: 'grant', id: entry.grant.text, span: entry.grant.span, level: entry.level }]);
+    }
+    const role = res.model.roles.get(res.roleIds[r]!)!;
+    for (const ref of role.contains) {
+      const c = res.roleIndex.get(ref.id);
+      if (c === undefined || seen.has(c)) continue;
+      seen.add(c);
+      fromRole(c, [...prefix, { kind: 'role', id: ref.id, span: ref.span }], seen);
+      seen.delete(c);
+    }
+  };
+  if (user.status !== 'inactive') {
+    for (const assignment of user.roles) {
+      if (assignment.expires !== undefined && assignment.expires < res.asOf) continue;
+      const r = res.roleIndex.get(assignment.role.id);
+      if (r !== undefined) fromRole(r, [{ kind: 'role', id: assignment.role.id, span: assignment.role.span }], new Set([r]));
+    }
+    const fromGroup = (g: number, prefix: Hop[], seen: Set<number>): void => {
+      const group = res.model.groups.get(res.groupIds[g]!)!;
+      for (const ref of group.roles) {
+        const r = res.roleIndex.get(ref.id);
+        if (r !== undefined) fromRole(r, [...prefix, { kind: 'role', id: ref.id, span: ref.span }], new Set([r]));
+      }
+      for (const parent of res.groupParents[g]!) {
+        if (seen.has(parent)) continue;
+        const parentGroup = res.model.groups.get(res.groupIds[parent]!)!;
+        const ref = parentGroup.subgroups.find((s) => s.id === group.id);
+        seen.add(parent);
+        fromGroup(parent, [...prefix, { kind: 'group', id: parentGroup.id, ...(ref ? { span: ref.span } : {}) }], seen);
+        seen.delete(parent);
+      }
+    };
+    for (const g of res.userDirectGroups[u]!) {
+      const group = res.model.groups.get(res.groupIds[g]!)!;
+      const member = group.members.find((m) => m.id === user.id);
+      fromGroup(g, [{ kind: 'group', id: group.id, ...(member ? { span: member.span } : {}) }], new Set([g]));
+    }
+  }
+  paths.sort((a, b) => a.length - b.length || compareHops(a, b));
+  return { paths, truncated };
+}
+
+/** `group:g > role:r > role:s`: the path between the user and the grant, as in matrix.csv. */
+export function viaText(path: AccessPath): string {
+  return path
+    .filter((hop) => hop.kind === 'group' || hop.kind === 'role')
+    .map((hop) => `${hop.kind}:${hop.id}`)
+    .join(' > ');
+}
+
+function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = `${a[i]!.kind}:${a[i]!.id}`;
+    const y = `${b[i]!.kind}:${b[i]!.id}`;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
