@@ -58,7 +58,12 @@ export function spanOf(file: SourceFile, node: { start: number; end: number }): 
   return { file, start: node.start, end: node.end };
 }
 
-/** Converts a tree to plain data (null-prototype objects, so ids like `__proto__` stay data). */
+/**
+ * Converts a tree to plain data for JSON Schema validation. Every key is
+ * defined as an own data property, so `__proto__` stays an ordinary key and
+ * no prototype is touched; objects keep Object.prototype because ajv's
+ * deep-equality (uniqueItems) calls `valueOf` on them.
+ */
 export function toData(node: YNode): unknown {
   switch (node.kind) {
     case 'scalar':
@@ -66,9 +71,11 @@ export function toData(node: YNode): unknown {
     case 'seq':
       return node.items.map(toData);
     case 'map': {
-      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
       for (const pair of node.pairs) {
-        if (!Object.prototype.hasOwnProperty.call(out, pair.name)) out[pair.name] = toData(pair.value);
+        if (!Object.prototype.hasOwnProperty.call(out, pair.name)) {
+          Object.defineProperty(out, pair.name, { value: toData(pair.value), enumerable: true, writable: true, configurable: true });
+        }
       }
       return out;
     }
