@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkCommand } from './cli/check.js';
+import { compileCommand } from './cli/compile.js';
+import { explainCommand, whoCanCommand } from './cli/explain.js';
 import { UsageError, exitCodes, type CliIO } from './cli/io.js';
 import { InputError } from './stages/load.js';
 import { version } from './version.js';
@@ -24,6 +26,24 @@ const commands: Record<string, Command> = {
     usage: 'rolecall check [dir] [--format stylish|json] [--max-warnings N] [--as-of DATE]',
     options: { ...common, format: { type: 'string' }, 'max-warnings': { type: 'string' } },
     run: checkCommand,
+  },
+  compile: {
+    summary: 'check, then write the permission matrix and other artifacts',
+    usage: 'rolecall compile [dir] [--out DIR] [--check] [--as-of DATE]',
+    options: { ...common, out: { type: 'string' }, check: { type: 'boolean' } },
+    run: compileCommand,
+  },
+  explain: {
+    summary: 'every path by which a user holds a permission, or why not',
+    usage: 'rolecall explain USER [PERMISSION] [--dir DIR] [--format text|json] [--as-of DATE]',
+    options: { ...common, dir: { type: 'string' }, format: { type: 'string' } },
+    run: explainCommand,
+  },
+  'who-can': {
+    summary: 'the users who hold a permission, and through which roles',
+    usage: 'rolecall who-can PERMISSION [--scope S] [--dir DIR] [--format text|json] [--as-of DATE]',
+    options: { ...common, dir: { type: 'string' }, scope: { type: 'string' }, format: { type: 'string' } },
+    run: whoCanCommand,
   },
 };
 

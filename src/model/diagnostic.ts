@@ -31,6 +31,8 @@ export interface Finding {
   readonly subject: Subject;
   /** Narrows the finding to one object, for exceptions and diff matching (`role:payment_approver`). */
   readonly target?: Subject;
+  /** Every object involved (both roles of a conflict): an exception's `target` may name any of them. */
+  readonly targets?: readonly Subject[];
   readonly related?: readonly RelatedSpan[];
   /** A severity set by the policy data itself (a separationOfDuties set's `severity`); settings.rules still wins. */
   readonly severity?: Severity;

@@ -36,7 +36,9 @@ export function runRules(rules: readonly Rule[], context: RuleContext): Diagnost
 /** True when exception `e` accepts a finding of `rule`: same rule and subject, and the same target if it names one. */
 export function matchesException(e: ExceptionDef, rule: string, finding: Finding): boolean {
   if (e.rule !== rule || e.subject !== subjectKey(finding.subject)) return false;
-  return e.target === undefined || (finding.target !== undefined && e.target === subjectKey(finding.target));
+  if (e.target === undefined) return true;
+  if (finding.target !== undefined && e.target === subjectKey(finding.target)) return true;
+  return (finding.targets ?? []).some((t) => subjectKey(t) === e.target);
 }
 
 function toDiagnostic(rule: string, severity: Severity, finding: Finding, exception: ExceptionDef | undefined): Diagnostic {

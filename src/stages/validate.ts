@@ -20,7 +20,7 @@ let compiled: ValidateFunction | undefined;
 /** The compiled policy-file validator (compiled once per process). */
 export function policyValidator(): ValidateFunction {
   if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   ajv.addFormat('date', { type: 'string', validate: isIsoDate });
   compiled = ajv.compile(schema);
   return compiled;

@@ -1,0 +1,19 @@
+import type { CheckResult } from '../compile.js';
+
+/** What every artifact emitter receives: a check result without error-level findings. */
+export interface EmitInput {
+  readonly result: CheckResult;
+  /** `sha256:<hex>` over the policy files (path, NUL, content, NUL, in sorted path order). */
+  readonly digest: string;
+}
+
+/**
+ * One output artifact. `render` yields the file's text in chunks so large
+ * matrices are streamed to disk, never held as one string (V8 caps strings
+ * near 512 MB).
+ */
+export interface Artifact {
+  /** File name inside the out directory (`matrix.json`). */
+  readonly name: string;
+  render(input: EmitInput): Iterable<string>;
+}

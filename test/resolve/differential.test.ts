@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { Resolution } from '../../src/stages/resolve.js';
+import { checkYaml, testAsOf } from '../helpers/policy.js';
+import { policyArbitrary } from './arbitraries.js';
+import { naiveResolve, type NaiveMatrix, type NaivePolicy } from './naive.js';
+
+function resolveWithRolecall(policy: NaivePolicy): { matrix: NaiveMatrix; resolution: Resolution; errors: number } {
+  const result = checkYaml(stringify(policy), { rules: [] });
+  const res = result.resolution;
+  const matrix: NaiveMatrix = {};
+  res.userIds.forEach((userId, u) => {
+    const levels = res.effectiveLevels(u);
+    matrix[userId] = {};
+    levels.forEach((level, p) => {
+      if (level) matrix[userId]![res.permissionIds[p]!] = res.levelValue(p, level);
+    });
+  });
+  return { matrix, resolution: res, errors: result.diagnostics.length };
+}
+
+const casbinModel = `
+[request_definition]
+r = sub, obj, act
+[policy_definition]
+p = sub, obj, act
+[role_definition]
+g = _, _
+[policy_effect]
+e = some(where (p.eft == allow))
+[matchers]
+m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
+`;
+
+/** The same policy as casbin RBAC: user -> group -> parent group -> role -> contained role -> permission. */
+async function resolveWithCasbin(policy: NaivePolicy): Promise<NaiveMatrix> {
+  const lines: string[] = [];
+  for (const [role, def] of Object.entries(policy.roles)) {
+    for (const grant of def.grants ?? []) lines.push(`p, role:${role}, ${grant}, use`);
+    for (const c of def.contains ?? []) lines.push(`g, role:${role}, role:${c}`);
+  }
+  for (const [group, def] of Object.entries(policy.groups)) {
+    for (const r of def.roles ?? []) lines.push(`g, group:${group}, role:${r}`);
+    for (const m of def.members ?? []) lines.push(`g, user:${m}, group:${group}`);
+    for (const s of def.subgroups ?? []) lines.push(`g, group:${s}, group:${group}`);
+  }
+  for (const [user, def] of Object.entries(policy.users)) {
+    for (const a of def.roles ?? []) lines.push(`g, user:${user}, role:${typeof a === 'string' ? a : a.role}`);
+  }
+  lines.push('p, nobody, nothing, use'); // casbin refuses an empty policy
+  const enforcer = await newEnforcer(newModelFromString(casbinModel), new StringAdapter(lines.join('\n')));
+  const matrix: NaiveMatrix = {};
+  for (const user of Object.keys(policy.users)) {
+    const permissions = await enforcer.getImplicitPermissionsForUser(`user:${user}`);
+    matrix[user] = {};
+    for (const [, obj] of permissions) matrix[user]![obj!] = true;
+  }
+  return matrix;
+}
+
+describe('resolver: differential tests', () => {
+  it('equals a naive reference resolver on random policies (scopes, denies, wildcards, expiry, inactive users)', () => {
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const { matrix, errors } = resolveWithRolecall(policy);
+        expect(errors).toBe(0);
+        expect(matrix).toEqual(naiveResolve(policy, testAsOf));
+      }),
+      { numRuns: 1500, seed: 20261122 },
+    );
+  });
+
+  it('equals node-casbin (RBAC with role hierarchy) on the pure RBAC subset', async () => {
+    await fc.assert(
+      fc.asyncProperty(policyArbitrary({ rich: false, maxRoles: 5, maxGroups: 3 }), async (policy) => {
+        const { matrix } = resolveWithRolecall(policy);
+        expect(matrix).toEqual(await resolveWithCasbin(policy));
+      }),
+      { numRuns: 500, seed: 20261122 },
+    );
+  });
+
+  it('effective roles are closed under containment and groups (property)', () => {
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const { resolution: res } = resolveWithRolecall(policy);
+        res.userIds.forEach((_, u) => {
+          for (const r of res.userRoles[u]!.toArray()) {
+            for (const c of res.containsEdges[r]!) expect(res.userRoles[u]!.has(c)).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
