@@ -16,6 +16,8 @@ interface Command {
 
 const common = {
   'as-of': { type: 'string' },
+  'max-file-bytes': { type: 'string' },
+  'max-total-bytes': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,7 +58,8 @@ const helpText = (): string =>
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
     '',
-    'Every command takes --as-of YYYY-MM-DD (default: today, UTC) and --debug.',
+    'Every command takes --as-of YYYY-MM-DD (default: today, UTC), --debug, and the input limits',
+    '--max-file-bytes N and --max-total-bytes N (see docs/security.md).',
     'Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.',
     'Docs: https://github.com/rolecall-dev/rolecall#readme',
     '',

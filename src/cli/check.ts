@@ -5,7 +5,7 @@ import { rules } from '../rules/index.js';
 import { loadPolicyDirectory } from '../stages/load.js';
 import { version } from '../version.js';
 import { exitCodes, type CliIO } from './io.js';
-import { asOfOption, choiceOption, countOption, directoryArgument } from './options.js';
+import { asOfOption, choiceOption, countOption, directoryArgument, loadLimitsOption } from './options.js';
 
 /** `rolecall check [dir]`: validate and lint; exit 1 on errors or too many warnings. */
 export function checkCommand(values: Record<string, string | boolean | undefined>, positionals: string[], io: CliIO): number {
@@ -13,7 +13,7 @@ export function checkCommand(values: Record<string, string | boolean | undefined
   const asOf = asOfOption(values['as-of']);
   const format = choiceOption('format', values['format'], Object.keys(formatters) as FormatName[], 'stylish');
   const maxWarnings = countOption('max-warnings', values['max-warnings']);
-  const loaded = loadPolicyDirectory(dir, { cwd: io.cwd });
+  const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
   const result = checkPolicy(loaded, { asOf });
   io.stdout.write(
     formatters[format]({

@@ -7,7 +7,7 @@ import { formatStylish } from '../report/stylish.js';
 import { useColor } from '../report/color.js';
 import { loadPolicyDirectory } from '../stages/load.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
-import { asOfOption, directoryArgument } from './options.js';
+import { asOfOption, directoryArgument, loadLimitsOption } from './options.js';
 import { compareWithDirectory, writeAtomically, type OutputFile } from './write.js';
 
 /** The files `compile` writes, in order. */
@@ -32,7 +32,7 @@ export function compileCommand(values: Record<string, string | boolean | undefin
   if (absoluteDir === absoluteOut || absoluteDir.startsWith(absoluteOut + path.sep)) {
     throw new UsageError(`--out \`${out}\` contains the policy directory \`${dir}\`: compiling would replace the policy; choose another --out`);
   }
-  const loaded = loadPolicyDirectory(dir, { cwd: io.cwd });
+  const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
   const result = checkPolicy(loaded, { asOf });
   const color = useColor(io.env, io.stdout.isTTY);
   const visible = result.diagnostics.filter((d) => !d.suppressed);

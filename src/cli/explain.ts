@@ -6,13 +6,13 @@ import { canonicalJson } from '../util/json.js';
 import { didYouMean } from '../util/suggest.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
 import { positionAt, type Span } from '../model/source.js';
-import { asOfOption, choiceOption } from './options.js';
+import { asOfOption, choiceOption, loadLimitsOption } from './options.js';
 
 const structural = rules.filter((r) => r.meta.stage === 'syntax' || r.meta.stage === 'schema' || r.meta.stage === 'model');
 
 function load(values: Record<string, string | boolean | undefined>, io: CliIO): CheckResult {
   const dir = typeof values['dir'] === 'string' ? values['dir'] : 'policies';
-  const result = checkPolicy(loadPolicyDirectory(dir, { cwd: io.cwd }), { asOf: asOfOption(values['as-of']), rules: structural });
+  const result = checkPolicy(loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) }), { asOf: asOfOption(values['as-of']), rules: structural });
   if (result.summary.errors > 0) {
     io.stderr.write(`rolecall: warning: the policy has ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'} (run \`rolecall check ${dir}\`); answers cover only the parts without errors\n`);
   }

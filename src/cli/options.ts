@@ -1,4 +1,5 @@
 import { isIsoDate, todayUtc } from '../util/dates.js';
+import { defaultLoadLimits, type LoadLimits } from '../stages/load.js';
 import { UsageError } from './io.js';
 
 /** The as-of date: `--as-of`, else today's date in UTC. */
@@ -28,4 +29,13 @@ export function countOption(name: string, value: string | boolean | undefined): 
 export function directoryArgument(positionals: readonly string[], usage: string): string {
   if (positionals.length > 1) throw new UsageError(`expected one policy directory, got ${positionals.length} arguments; usage: ${usage}`);
   return positionals[0] ?? 'policies';
+}
+
+/** Loader limits from `--max-file-bytes` / `--max-total-bytes` (defaults in docs/security.md). */
+export function loadLimitsOption(values: Record<string, string | boolean | undefined>): LoadLimits {
+  return {
+    ...defaultLoadLimits,
+    maxFileBytes: countOption('max-file-bytes', values['max-file-bytes']) ?? defaultLoadLimits.maxFileBytes,
+    maxTotalBytes: countOption('max-total-bytes', values['max-total-bytes']) ?? defaultLoadLimits.maxTotalBytes,
+  };
 }

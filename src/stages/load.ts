@@ -123,7 +123,7 @@ export function loadPolicyDirectory(dir: string, options: { cwd: string; limits?
         continue;
       }
       if (files.length >= limits.maxFiles) {
-        refuse(absolute, `more than ${limits.maxFiles} policy files: raise --max-files if this is intended`);
+        refuse(absolute, `more than ${limits.maxFiles} policy files: split the policy or check the directory`);
         continue;
       }
       if (stat.size > limits.maxFileBytes) {
