@@ -73,8 +73,12 @@ export function toData(node: YNode): unknown {
     case 'map': {
       const out: Record<string, unknown> = {};
       for (const pair of node.pairs) {
-        if (!Object.prototype.hasOwnProperty.call(out, pair.name)) {
-          Object.defineProperty(out, pair.name, { value: toData(pair.value), enumerable: true, writable: true, configurable: true });
+        const name = pair.name;
+        if (name === '__proto__') {
+          // Assignment would set the prototype: define it as plain data instead.
+          if (!Object.prototype.hasOwnProperty.call(out, name)) Object.defineProperty(out, name, { value: toData(pair.value), enumerable: true, writable: true, configurable: true });
+        } else if (!Object.prototype.hasOwnProperty.call(out, name)) {
+          out[name] = toData(pair.value);
         }
       }
       return out;

@@ -1,6 +1,7 @@
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { ParsedFile, YMap, YNode, YPair, YScalar, YSeq } from '../model/ast.js';
 import type { SourceFile, Span } from '../model/source.js';
+import { fastParse } from './fast-parse.js';
 
 /** A YAML problem: syntax errors, duplicate keys, unsupported constructs. */
 export interface SyntaxProblem {
@@ -38,6 +39,13 @@ class BudgetExceeded extends Error {
  * the parser could recover is still returned (marked partial).
  */
 export function parseFile(file: SourceFile, limits: ParseLimits = defaultParseLimits): { parsed: ParsedFile; problems: SyntaxProblem[] } {
+  const fast = fastParse(file, limits.maxDepth);
+  if (fast) return { parsed: { file, root: fast.root, partial: fast.problems.length > 0 }, problems: fast.problems };
+  return fullParse(file, limits);
+}
+
+/** Parses with the full `yaml` parser (every construct, every error message). */
+export function fullParse(file: SourceFile, limits: ParseLimits = defaultParseLimits): { parsed: ParsedFile; problems: SyntaxProblem[] } {
   const problems: SyntaxProblem[] = [];
   const at = (start: number, end: number): Span => ({ file, start, end: Math.max(start, end) });
   let doc: Document.Parsed;
