@@ -223,3 +223,68 @@ function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * The `via` text (as in matrix.csv) of every permission user u effectively
+ * holds, in one pass: for each permission, the same path
+ * `viaText(shortestPermissionPath(res, u, p))` gives, without building hop
+ * arrays per permission. Entries of permissions the user lacks are undefined.
+ */
+export class ViaWriter {
+  private readonly chainText = new Map<number, string>();
+
+  constructor(private readonly res: Resolution) {}
+
+  /** Via texts of user u indexed by permission, and the user's effective levels. */
+  user(u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(this.res, u)): { levels: Uint8Array; via: (string | undefined)[] } {
+    const res = this.res;
+    const levels = res.effectiveLevels(u);
+    const P = levels.length;
+    const via: (string | undefined)[] = new Array(P);
+    if (prefixes.size === 0) return { levels, via };
+    const { dist } = res.via();
+    // Sources in the tie-break order of shortestPermissionPath: by prefix hops, then length.
+    const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
+    const bestLength = new Int32Array(P).fill(0x7fffffff);
+    const bestSource = new Int32Array(P).fill(-1);
+    for (let i = 0; i < sources.length; i++) {
+      const [r, prefix] = sources[i]!;
+      const grant = res.roleGrant[r]!;
+      const d = dist[r]!;
+      for (const p of res.granted(r)) {
+        if (grant[p] !== levels[p]) continue;
+        const length = prefix.length + d[p]!;
+        if (length < bestLength[p]!) {
+          bestLength[p] = length;
+          bestSource[p] = i;
+        }
+      }
+    }
+    const prefixText = sources.map(([, prefix]) => viaText(prefix));
+    for (let p = 0; p < P; p++) {
+      const i = bestSource[p]!;
+      if (i < 0 || levels[p] === 0) continue;
+      via[p] = prefixText[i]! + this.chain(sources[i]![0], p);
+    }
+    return { levels, via };
+  }
+
+  /** ` > role:x > role:y` from role r down to the role that grants p (memoised per role and permission). */
+  private chain(r: number, p: number): string {
+    const res = this.res;
+    const key = r * res.permissionIds.length + p;
+    let text = this.chainText.get(key);
+    if (text !== undefined) return text;
+    const { next } = res.via();
+    text = '';
+    let current = r;
+    for (let guard = 0; guard <= res.roleIds.length; guard++) {
+      const n = next[current]![p]!;
+      if (n === -1) break;
+      text += ` > role:${res.roleIds[n]!}`;
+      current = n;
+    }
+    this.chainText.set(key, text);
+    return text;
+  }
+}

@@ -56,6 +56,7 @@ export class Resolution {
   /** Each user's effective roles. */
   readonly userRoles: readonly Bitset[];
   private readonly accessCache = new Map<string, UserAccess>();
+  private grantedLists: (Int32Array | undefined)[] = [];
   private holdersCache: number[][] | undefined;
   private viaCache: RoleVia | undefined;
   private readonly roleComponents: number[][];
@@ -292,6 +293,20 @@ export class Resolution {
     const out = new Uint8Array(grant.length);
     for (let p = 0; p < grant.length; p++) if (!deny[p]) out[p] = grant[p]!;
     return out;
+  }
+
+  /** The permissions role r grants over its closure (before denies), ascending: a sparse view of roleGrant. */
+  granted(r: number): Int32Array {
+    let list = this.grantedLists[r];
+    if (list) return list;
+    const grant = this.roleGrant[r]!;
+    let count = 0;
+    for (let p = 0; p < grant.length; p++) if (grant[p]) count++;
+    list = new Int32Array(count);
+    let i = 0;
+    for (let p = 0; p < grant.length; p++) if (grant[p]) list[i++] = p;
+    this.grantedLists[r] = list;
+    return list;
   }
 
   /** Effective holders of each role (active users whose effective roles include it), ascending. */

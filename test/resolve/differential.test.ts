@@ -96,3 +96,23 @@ describe('resolver: differential tests', () => {
     );
   });
 });
+
+describe('ViaWriter', () => {
+  it('gives exactly viaText(shortestPermissionPath) for every held permission (property)', async () => {
+    const { ViaWriter, shortestPermissionPath, viaText } = await import('../../src/stages/paths.js');
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const { resolution: res } = resolveWithRolecall(policy);
+        const writer = new ViaWriter(res);
+        res.userIds.forEach((_, u) => {
+          const { levels, via } = writer.user(u);
+          levels.forEach((level, p) => {
+            const path = shortestPermissionPath(res, u, p);
+            expect(via[p]).toBe(level ? viaText(path!) : undefined);
+          });
+        });
+      }),
+      { numRuns: 500, seed: 99 },
+    );
+  });
+});
