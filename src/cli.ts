@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkCommand } from './cli/check.js';
 import { compileCommand } from './cli/compile.js';
+import { diffCommand, diffUsage } from './cli/diff.js';
 import { explainCommand, whoCanCommand } from './cli/explain.js';
 import { UsageError, exitCodes, type CliIO } from './cli/io.js';
 import { InputError } from './stages/load.js';
@@ -34,6 +35,12 @@ const commands: Record<string, Command> = {
     usage: 'rolecall compile [dir] [--out DIR] [--check] [--as-of DATE]',
     options: { ...common, out: { type: 'string' }, check: { type: 'boolean' } },
     run: compileCommand,
+  },
+  diff: {
+    summary: 'who gains and loses what between two policies (PR comment, JSON, text)',
+    usage: diffUsage,
+    options: { ...common, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'fail-on': { type: 'string' }, out: { type: 'string' }, 'json-path': { type: 'string' } },
+    run: diffCommand,
   },
   explain: {
     summary: 'every path by which a user holds a permission, or why not',
@@ -84,7 +91,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     try {
       parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true }) as typeof parsed;
     } catch (error) {
-      throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '')}; usage: ${command.usage}`);
+      const first = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+      throw new UsageError(`${first.charAt(0).toLowerCase()}${first.slice(1)}; usage: ${command.usage}`);
     }
     if (parsed.values['help']) {
       io.stdout.write(`${command.usage}\n`);

@@ -442,7 +442,7 @@ const BAD_VALUES: BadCase[] = [
   ['userAssertion.description', '/assertions/0/description', 5, 'type'],
   ['userAssertion.has', '/assertions/0/has', ['kb.*'], 'pattern', '/assertions/0/has/0'],
   ['userAssertion.has', '/assertions/0/has', 'kb.read', 'type'],
-  ['userAssertion.lacks', '/assertions/0/lacks', ['case.delete@own'], 'pattern', '/assertions/0/lacks/0'],
+  ['userAssertion.lacks', '/assertions/0/lacks', ['case.delete@'], 'pattern', '/assertions/0/lacks/0'],
   ['permissionAssertion.permission', '/assertions/1/permission', 'settings.*', 'pattern'],
   ['permissionAssertion.description', '/assertions/1/description', LONG, 'maxLength'],
   ['permissionAssertion.heldBy', '/assertions/1/heldBy', DELETE, 'required', '/assertions/1'],
