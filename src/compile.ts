@@ -1,7 +1,7 @@
 import type { ParsedFile } from './model/ast.js';
 import { summarize, type Diagnostic, type NotEvaluated, type Summary } from './model/diagnostic.js';
 import type { PolicyModel } from './model/policy.js';
-import type { SourceFile } from './model/source.js';
+import type { SourceFile, Span } from './model/source.js';
 import { rules as allRules } from './rules/index.js';
 import type { Rule, RuleContext } from './rules/types.js';
 import { bind } from './stages/bind.js';
@@ -22,6 +22,49 @@ export interface PipelineOptions {
   readonly onStage?: (stage: PipelineStage, milliseconds: number) => void;
   /** Reads a monotonic clock in milliseconds; required with onStage (the pipeline itself never reads the clock). */
   readonly clock?: () => number;
+  /**
+   * Parse and schema results shared between runs: a file whose text was seen
+   * before is not parsed or validated again (`rolecall diff` compiles two
+   * mostly identical policies). Use one cache per set of parse limits.
+   */
+  readonly cache?: ParseCache;
+}
+
+/** The parse and schema results of one file, as kept in a ParseCache. */
+export interface CachedFile {
+  readonly parsed: ParsedFile;
+  readonly syntaxProblems: readonly SyntaxProblem[];
+  readonly schemaProblems: readonly SchemaProblem[];
+}
+
+/**
+ * Parse and schema results by file text. Trees hold offsets, not files, so a
+ * file with the same text under another path (the base and head directories
+ * of a diff) reuses them: only the file its spans point at changes.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, CachedFile>();
+  /** How many files were served from the cache. */
+  hits = 0;
+
+  /** The cached results for a file with this text, pointing at `file`. */
+  get(file: SourceFile): CachedFile | undefined {
+    const entry = this.entries.get(file.text);
+    if (entry === undefined) return undefined;
+    this.hits++;
+    if (entry.parsed.file === file) return entry;
+    const at = (span: Span): Span => ({ ...span, file });
+    return {
+      parsed: { ...entry.parsed, file },
+      syntaxProblems: entry.syntaxProblems.map((p) => ({ ...p, span: at(p.span), ...(p.first ? { first: at(p.first) } : {}) })),
+      schemaProblems: entry.schemaProblems.map((p) => ({ ...p, span: at(p.span) })),
+    };
+  }
+
+  /** Keeps the results of a file. */
+  set(entry: CachedFile): void {
+    this.entries.set(entry.parsed.file.text, entry);
+  }
 }
 
 /** The stages, in order. */
@@ -46,23 +89,28 @@ export interface CheckResult {
 export function checkPolicy(loaded: LoadedPolicy, options: PipelineOptions): CheckResult {
   const time = stageTimer(options);
 
+  const { cache } = options;
+  const cached = loaded.files.map((file) => cache?.get(file));
   const syntaxProblems: SyntaxProblem[] = [];
+  const fileProblems: (readonly SyntaxProblem[])[] = [];
   const parsed = time('parse', () =>
-    loaded.files.map((file) => {
-      const result = parseFile(file, options.parseLimits ?? defaultParseLimits);
+    loaded.files.map((file, i) => {
+      const result = cached[i] ? { parsed: cached[i].parsed, problems: cached[i].syntaxProblems } : parseFile(file, options.parseLimits ?? defaultParseLimits);
       syntaxProblems.push(...result.problems);
+      fileProblems.push(result.problems);
       return result.parsed;
     }),
   );
 
   const schemaProblems: SchemaProblem[] = [];
   const problemsByFile = time('validate', () => {
-    const byFile = new Map<SourceFile, SchemaProblem[]>();
-    for (const file of parsed) {
-      const problems = validateFile(file);
+    const byFile = new Map<SourceFile, readonly SchemaProblem[]>();
+    parsed.forEach((file, i) => {
+      const problems = cached[i]?.schemaProblems ?? validateFile(file);
+      if (cache && !cached[i]) cache.set({ parsed: file, syntaxProblems: fileProblems[i]!, schemaProblems: problems });
       if (problems.length > 0) byFile.set(file.file, problems);
       schemaProblems.push(...problems);
-    }
+    });
     return byFile;
   });
 

@@ -17,7 +17,10 @@ export const artifactNames: readonly string[] = [...artifacts.map((a) => a.name)
 export function outputFiles(result: CheckResult): OutputFile[] {
   const input = { result, digest: policyDigest(result.files) };
   return [
-    ...artifacts.map((artifact) => ({ name: artifact.name, chunks: { [Symbol.iterator]: () => artifact.render(input)[Symbol.iterator]() } })),
+    ...artifacts.map((artifact) => ({
+      name: artifact.name,
+      chunks: { [Symbol.iterator]: () => (artifact.renderBytes ? artifact.renderBytes(input) : artifact.render(input))[Symbol.iterator]() },
+    })),
     { name: 'diagnostics.json', chunks: [formatJson(result.diagnostics, result.summary, result.notEvaluated)] },
   ];
 }
@@ -64,10 +67,7 @@ export function compileCommand(values: Record<string, string | boolean | undefin
 function summaryLine(result: CheckResult, dir: string, out: string, fileCount: number): string {
   const res = result.resolution;
   let grants = 0;
-  for (let u = 0; u < res.userIds.length; u++) {
-    const levels = res.effectiveLevels(u);
-    for (let p = 0; p < levels.length; p++) if (levels[p]) grants++;
-  }
+  for (let u = 0; u < res.userIds.length; u++) grants += res.userLevels(u).perms.length;
   const active = res.userIds.filter((id) => result.model.users.get(id)?.status === 'active').length;
   const s = result.summary;
   return (

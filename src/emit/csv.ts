@@ -1,5 +1,4 @@
-import { shortestPermissionPath, sourcePrefixes, viaText, type Hop } from '../stages/paths.js';
-import type { Resolution } from '../stages/resolve.js';
+import { sourcePrefixes, ViaWriter, viaText, type Hop } from '../stages/paths.js';
 import type { Artifact, EmitInput } from './types.js';
 
 /** The header row of matrix.csv. */
@@ -18,49 +17,110 @@ const maxCachedSignatures = 4096;
 export const matrixCsv: Artifact = {
   name: 'matrix.csv',
   render: renderMatrixCsv,
+  renderBytes: renderMatrixCsvBytes,
 };
 
-/**
- * The chunks of matrix.csv: the header, then one chunk per user holding at
- * least one permission. Everything after the user column depends only on the
- * user's source prefixes (which roles, reached through which groups), so users
- * who share them (members of the same groups) share the computed rows.
- */
+/** The chunks of matrix.csv as text (decoded from the byte chunks). */
 export function* renderMatrixCsv(input: EmitInput): Generator<string> {
+  const decoder = new TextDecoder();
+  for (const bytes of renderMatrixCsvBytes(input)) yield decoder.decode(bytes, { stream: true });
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+const encoder = new TextEncoder();
+const chunkSize = 1 << 20;
+
+/**
+ * The bytes of matrix.csv, in chunks of about 1 MB: the header, then every
+ * user's rows. Rows are copied together from pieces encoded once (each
+ * permission and scope field, each user's group/assignment prefix to a source
+ * role, each containment chain), so millions of rows make no garbage strings.
+ * Users with the same source prefixes share the choice of path.
+ */
+export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
   const res = input.result.resolution;
-  yield csvHeader + '\n';
-  const bySignature = new Map<string, string[]>();
+  const via = new ViaWriter(res);
+  const permissionFields = res.permissionIds.map((id) => encoder.encode(`,${csvField(id)},`));
+  const scopeFields = res.scopes.map((scopes) => (scopes.length === 0 ? [encoder.encode(',')] : [encoder.encode(','), ...scopes.map((s) => encoder.encode(`${csvField(s)},`))]));
+  const chains: (Uint8Array[] | undefined)[] = [];
+  const chainBytes = (r: number, p: number): Uint8Array => {
+    const row = (chains[r] ??= new Array<Uint8Array>(res.permissionIds.length));
+    // A via is made of ids, which the schema limits to [a-z0-9_.-]: it never needs quoting.
+    return (row[p] ??= encoder.encode(`${via.chain(r, p)}\n`));
+  };
+  let out = new Uint8Array(chunkSize);
+  let pos = 0;
+  const header = encoder.encode(csvHeader + '\n');
+  out.set(header, pos);
+  pos += header.length;
+  // Per distinct set of source prefixes: every row without its user column, as one block, with row offsets.
+  const bySignature = new Map<string, { bytes: Uint8Array; offsets: Int32Array }>();
   for (let u = 0; u < res.userIds.length; u++) {
     const prefixes = sourcePrefixes(res, u);
     if (prefixes.size === 0) continue;
     const signature = prefixSignature(prefixes);
-    let suffixes = bySignature.get(signature);
-    if (!suffixes) {
-      suffixes = rowSuffixes(res, u, prefixes);
+    let rows = bySignature.get(signature);
+    if (!rows) {
+      rows = suffixBlock(via.choose(u, prefixes));
       if (bySignature.size >= maxCachedSignatures) bySignature.clear();
-      bySignature.set(signature, suffixes);
+      bySignature.set(signature, rows);
     }
-    if (suffixes.length === 0) continue;
-    const user = csvField(res.userIds[u]!);
-    let chunk = '';
-    for (const suffix of suffixes) chunk += user + suffix;
-    yield chunk;
+    const { bytes, offsets } = rows;
+    const count = offsets.length - 1;
+    if (count === 0) continue;
+    const user = encoder.encode(csvField(res.userIds[u]!));
+    const userLength = user.length;
+    for (let i = 0; i < count; i++) {
+      const from = offsets[i]!;
+      const to = offsets[i + 1]!;
+      const need = userLength + to - from;
+      if (pos + need > out.length) {
+        yield out.slice(0, pos);
+        if (need > out.length) out = new Uint8Array(need * 2);
+        pos = 0;
+      }
+      for (let k = 0; k < userLength; k++) out[pos++] = user[k]!;
+      if (to - from > 48) {
+        out.set(bytes.subarray(from, to), pos);
+        pos += to - from;
+      } else {
+        for (let k = from; k < to; k++) out[pos++] = bytes[k]!;
+      }
+    }
+  }
+  if (pos > 0) yield out.slice(0, pos);
+
+  /** The rows of a chosen user without the user column (`,permission,scope,via\n` each) as one block. */
+  function suffixBlock(chosen: ReturnType<ViaWriter['choose']>): { bytes: Uint8Array; offsets: Int32Array } {
+    const { perms, levels, sources, best } = chosen;
+    const prefixBytes = sources.map(([, hops]) => encoder.encode(viaText(hops)));
+    const parts: Uint8Array[] = [];
+    const offsets = new Int32Array(perms.length + 1);
+    let length = 0;
+    for (let i = 0; i < perms.length; i++) {
+      const p = perms[i]!;
+      const s = best[i]!;
+      const scope = scopeFields[p]!;
+      const row = [permissionFields[p]!, scope.length === 1 ? scope[0]! : scope[levels[i]!]!, s < 0 ? empty : prefixBytes[s]!, s < 0 ? newline : chainBytes(sources[s]![0], p)];
+      for (const part of row) {
+        parts.push(part);
+        length += part.length;
+      }
+      offsets[i + 1] = length;
+    }
+    const bytes = new Uint8Array(length);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    return { bytes, offsets };
   }
 }
 
-/** The rows of user u without the user column: `,permission,scope,via\n` each. */
-export function rowSuffixes(res: Resolution, u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(res, u)): string[] {
-  const levels = res.effectiveLevels(u);
-  const out: string[] = [];
-  for (let p = 0; p < levels.length; p++) {
-    const level = levels[p]!;
-    if (level === 0) continue;
-    const path = shortestPermissionPath(res, u, p, prefixes);
-    const value = res.levelValue(p, level);
-    out.push(`,${csvField(res.permissionIds[p]!)},${value === true ? '' : csvField(value)},${csvField(path ? viaText(path) : '')}\n`);
-  }
-  return out;
-}
+const empty = new Uint8Array(0);
+const newline = encoder.encode('\n');
 
 /** A key equal for two users exactly when their source prefixes (role and hops) are equal. */
 function prefixSignature(prefixes: Map<number, Hop[]>): string {

@@ -130,9 +130,7 @@ export function pageUser(res: Resolution, u: number): PageUser {
   const id = res.userIds[u]!;
   const def = res.model.users.get(id)!;
   const base = { groups: [...res.userGroups[u]!], id, roles: res.userRoles[u]!.toArray(), status: def.status, type: def.type };
-  const { grant, deny } = res.access(u);
-  const denies: number[] = [];
-  for (let p = 0; p < grant.length; p++) if (deny[p] && grant[p]) denies.push(p);
+  const denies = [...res.userLevels(u).denied];
   return denies.length > 0 ? { denies, ...base } : base;
 }
 

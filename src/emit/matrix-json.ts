@@ -94,8 +94,8 @@ export function userEntryText(res: Resolution, u: number, cache: UserTextCache):
   const key = res.userSources[u]!.join(',');
   let parts = shared.get(key);
   if (!parts) {
-    const { grant, deny } = res.access(u);
-    parts = { permissions: cache.levels.text(grant, deny), roles: nestedJson(idsOf(res.roleIds, res.userRoles[u]!.toArray()), 3) };
+    const { perms, levels } = res.userLevels(u);
+    parts = { permissions: cache.levels.sparseText(perms, levels), roles: nestedJson(idsOf(res.roleIds, res.userRoles[u]!.toArray()), 3) };
     if (shared.size >= maxSharedEntries) shared.clear();
     shared.set(key, parts);
   }
@@ -127,6 +127,15 @@ export class LevelsJson {
       return texts;
     });
     this.close = `\n${indent(depth)}}`;
+  }
+
+  /** The JSON object text of sparse levels (ascending permissions with their levels). */
+  sparseText(perms: Int32Array, levels: Uint8Array): string {
+    if (perms.length === 0) return '{}';
+    const members = this.members;
+    const out: string[] = new Array(perms.length);
+    for (let i = 0; i < perms.length; i++) out[i] = members[perms[i]!]![levels[i]!]!;
+    return `{\n${out.join(',\n')}${this.close}`;
   }
 
   /** The JSON object text of `levels`, leaving out permissions marked in `deny`. */

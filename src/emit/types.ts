@@ -16,4 +16,9 @@ export interface Artifact {
   /** File name inside the out directory (`matrix.json`). */
   readonly name: string;
   render(input: EmitInput): Iterable<string>;
+  /**
+   * The same content as UTF-8 bytes, for artifacts that are cheaper to build
+   * as bytes (matrix.csv: millions of rows). The file writer prefers it.
+   */
+  renderBytes?(input: EmitInput): Iterable<Uint8Array>;
 }

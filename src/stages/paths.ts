@@ -231,28 +231,57 @@ function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
  * arrays per permission. Entries of permissions the user lacks are undefined.
  */
 export class ViaWriter {
-  private readonly chainText = new Map<number, string>();
+  private readonly chainText: (string[] | undefined)[] = [];
+  private readonly level: Uint8Array;
+  private readonly bestLength: Int32Array;
+  private readonly bestSource: Int32Array;
 
-  constructor(private readonly res: Resolution) {}
+  constructor(private readonly res: Resolution) {
+    const P = res.permissionIds.length;
+    this.level = new Uint8Array(P);
+    this.bestLength = new Int32Array(P).fill(0x7fffffff);
+    this.bestSource = new Int32Array(P).fill(-1);
+  }
 
-  /** Via texts of user u indexed by permission, and the user's effective levels. */
-  user(u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(this.res, u)): { levels: Uint8Array; via: (string | undefined)[] } {
+  /**
+   * The user's effective permissions (ascending), their levels, and the via
+   * text of each (parallel arrays).
+   */
+  user(u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(this.res, u)): { perms: Int32Array; levels: Uint8Array; via: string[] } {
+    const { perms, levels, sources, best } = this.choose(u, prefixes);
+    const prefixText = sources.map(([, prefix]) => viaText(prefix));
+    const via: string[] = new Array(perms.length);
+    for (let i = 0; i < perms.length; i++) {
+      const s = best[i]!;
+      via[i] = s < 0 ? '' : prefixText[s]! + this.chain(sources[s]![0], perms[i]!);
+    }
+    return { perms, levels, via };
+  }
+
+  /**
+   * For each effective permission of user u, the index (into `sources`) of the
+   * source role the shortest path goes through; -1 when none (cannot happen for
+   * a held permission). `sources` are the user's source roles with their
+   * group/assignment prefixes, in tie-break order.
+   */
+  choose(u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(this.res, u)): { perms: Int32Array; levels: Uint8Array; sources: [number, Hop[]][]; best: Int32Array } {
     const res = this.res;
-    const levels = res.effectiveLevels(u);
-    const P = levels.length;
-    const via: (string | undefined)[] = new Array(P);
-    if (prefixes.size === 0) return { levels, via };
+    const { perms, levels } = res.userLevels(u);
+    const best = new Int32Array(perms.length).fill(-1);
+    if (perms.length === 0 || prefixes.size === 0) return { perms, levels, sources: [], best };
     const { dist } = res.via();
+    const level = this.level;
+    const bestLength = this.bestLength;
+    const bestSource = this.bestSource;
+    for (let i = 0; i < perms.length; i++) level[perms[i]!] = levels[i]!;
     // Sources in the tie-break order of shortestPermissionPath: by prefix hops, then length.
     const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
-    const bestLength = new Int32Array(P).fill(0x7fffffff);
-    const bestSource = new Int32Array(P).fill(-1);
     for (let i = 0; i < sources.length; i++) {
       const [r, prefix] = sources[i]!;
       const grant = res.roleGrant[r]!;
       const d = dist[r]!;
       for (const p of res.granted(r)) {
-        if (grant[p] !== levels[p]) continue;
+        if (level[p] === 0 || grant[p] !== level[p]) continue;
         const length = prefix.length + d[p]!;
         if (length < bestLength[p]!) {
           bestLength[p] = length;
@@ -260,20 +289,21 @@ export class ViaWriter {
         }
       }
     }
-    const prefixText = sources.map(([, prefix]) => viaText(prefix));
-    for (let p = 0; p < P; p++) {
-      const i = bestSource[p]!;
-      if (i < 0 || levels[p] === 0) continue;
-      via[p] = prefixText[i]! + this.chain(sources[i]![0], p);
+    for (let i = 0; i < perms.length; i++) {
+      const p = perms[i]!;
+      best[i] = bestSource[p]!;
+      level[p] = 0;
+      bestLength[p] = 0x7fffffff;
+      bestSource[p] = -1;
     }
-    return { levels, via };
+    return { perms, levels, sources, best };
   }
 
   /** ` > role:x > role:y` from role r down to the role that grants p (memoised per role and permission). */
-  private chain(r: number, p: number): string {
+  chain(r: number, p: number): string {
     const res = this.res;
-    const key = r * res.permissionIds.length + p;
-    let text = this.chainText.get(key);
+    const texts = (this.chainText[r] ??= new Array<string>(res.permissionIds.length));
+    let text = texts[p];
     if (text !== undefined) return text;
     const { next } = res.via();
     text = '';
@@ -284,7 +314,7 @@ export class ViaWriter {
       text += ` > role:${res.roleIds[n]!}`;
       current = n;
     }
-    this.chainText.set(key, text);
+    texts[p] = text;
     return text;
   }
 }

@@ -57,6 +57,13 @@ export class Resolution {
   readonly userRoles: readonly Bitset[];
   private readonly accessCache = new Map<string, UserAccess>();
   private grantedLists: (Int32Array | undefined)[] = [];
+  private deniedLists: (Int32Array | undefined)[] = [];
+  private readonly roleLevelCache: (SparseLevels | undefined)[] = [];
+  private readonly levelCache = new Map<string, SparseLevels>();
+  private cachedPairs = 0;
+  private scratchGrant: Uint8Array | undefined;
+  private scratchDeny: Uint8Array | undefined;
+  private scratchTouched: Int32Array | undefined;
   private holdersCache: number[][] | undefined;
   private viaCache: RoleVia | undefined;
   private readonly roleComponents: number[][];
@@ -278,11 +285,11 @@ export class Resolution {
     return deny[p] ? 0 : grant[p]!;
   }
 
-  /** The effective level of every permission for user u (after denies). */
+  /** The effective level of every permission for user u (after denies), as a dense array. */
   effectiveLevels(u: number): Uint8Array {
-    const { grant, deny } = this.access(u);
-    const out = new Uint8Array(grant.length);
-    for (let p = 0; p < grant.length; p++) if (!deny[p]) out[p] = grant[p]!;
+    const { perms, levels } = this.userLevels(u);
+    const out = new Uint8Array(this.permissionIds.length);
+    for (let i = 0; i < perms.length; i++) out[perms[i]!] = levels[i]!;
     return out;
   }
 
@@ -307,6 +314,97 @@ export class Resolution {
     for (let p = 0; p < grant.length; p++) if (grant[p]) list[i++] = p;
     this.grantedLists[r] = list;
     return list;
+  }
+
+  /** The permissions role r denies over its closure, ascending. */
+  denied(r: number): Int32Array {
+    let list = this.deniedLists[r];
+    if (list) return list;
+    const deny = this.roleDeny[r]!;
+    const out: number[] = [];
+    for (let p = 0; p < deny.length; p++) if (deny[p]) out.push(p);
+    list = Int32Array.from(out);
+    this.deniedLists[r] = list;
+    return list;
+  }
+
+  /**
+   * User u's effective permissions, ascending, with their levels (after
+   * denies), and the permissions granted but denied. Computed from the sparse
+   * grant lists of the user's source roles; users with the same sources share
+   * one result. Treat the arrays as read-only.
+   */
+  userLevels(u: number): SparseLevels {
+    const sources = this.userSources[u]!;
+    if (sources.length === 0) return emptyLevels;
+    if (sources.length === 1) return this.roleSparse(sources[0]!);
+    const key = sources.join(',');
+    const cached = this.levelCache.get(key);
+    if (cached) return cached;
+    const result = this.merge(sources);
+    // Keep results while they fit a budget of (user, permission) pairs: the
+    // rules and every artifact read each user in turn, so a policy that fits is
+    // merged once, and a larger one never holds more than the budget.
+    this.cachedPairs += result.perms.length + 1;
+    if (this.cachedPairs > levelCacheBudget) {
+      this.levelCache.clear();
+      this.cachedPairs = result.perms.length + 1;
+    }
+    this.levelCache.set(key, result);
+    return result;
+  }
+
+  private roleSparse(r: number): SparseLevels {
+    let result = this.roleLevelCache[r];
+    if (!result) {
+      result = this.merge([r]);
+      this.roleLevelCache[r] = result;
+    }
+    return result;
+  }
+
+  private merge(sources: readonly number[]): SparseLevels {
+    const P = this.permissionIds.length;
+    const grant = (this.scratchGrant ??= new Uint8Array(P));
+    const deny = (this.scratchDeny ??= new Uint8Array(P));
+    const touched = (this.scratchTouched ??= new Int32Array(P));
+    let n = 0;
+    for (const r of sources) {
+      const levels = this.roleGrant[r]!;
+      for (const p of this.granted(r)) {
+        const level = levels[p]!;
+        if (grant[p] === 0) touched[n++] = p;
+        if (level > grant[p]!) grant[p] = level;
+      }
+    }
+    let anyDeny = false;
+    for (const r of sources) {
+      for (const p of this.denied(r)) {
+        deny[p] = 1;
+        anyDeny = true;
+      }
+    }
+    const order = touched.subarray(0, n).sort();
+    let held = 0;
+    let deniedCount = 0;
+    for (let i = 0; i < n; i++) if (deny[order[i]!]) deniedCount++;
+    held = n - deniedCount;
+    const perms = new Int32Array(held);
+    const levels = new Uint8Array(held);
+    const denied = new Int32Array(deniedCount);
+    let h = 0;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const p = order[i]!;
+      if (deny[p]) denied[d++] = p;
+      else {
+        perms[h] = p;
+        levels[h++] = grant[p]!;
+      }
+      grant[p] = 0;
+    }
+    if (anyDeny) for (const r of sources) for (const p of this.denied(r)) deny[p] = 0;
+    return { perms, levels, denied };
   }
 
   /** Effective holders of each role (active users whose effective roles include it), ascending. */
@@ -370,6 +468,18 @@ export class Resolution {
     return this.viaCache;
   }
 }
+
+/** Sparse effective permissions: ascending permission indices with their levels, and granted-but-denied ones. */
+export interface SparseLevels {
+  readonly perms: Int32Array;
+  readonly levels: Uint8Array;
+  readonly denied: Int32Array;
+}
+
+/** Most (user, permission) pairs kept in the per-user level cache (about 5 bytes each). */
+const levelCacheBudget = 20_000_000;
+
+const emptyLevels: SparseLevels = { perms: new Int32Array(0), levels: new Uint8Array(0), denied: new Int32Array(0) };
 
 /** A user's raw grants (max level per permission over effective roles) and denies. */
 export interface UserAccess {

@@ -105,10 +105,12 @@ describe('ViaWriter', () => {
         const { resolution: res } = resolveWithRolecall(policy);
         const writer = new ViaWriter(res);
         res.userIds.forEach((_, u) => {
-          const { levels, via } = writer.user(u);
-          levels.forEach((level, p) => {
-            const path = shortestPermissionPath(res, u, p);
-            expect(via[p]).toBe(level ? viaText(path!) : undefined);
+          const { perms, levels, via } = writer.user(u);
+          const dense = res.effectiveLevels(u);
+          expect([...perms]).toEqual([...dense.keys()].filter((p) => dense[p]! > 0));
+          perms.forEach((p, i) => {
+            expect(levels[i]).toBe(dense[p]);
+            expect(via[i]).toBe(viaText(shortestPermissionPath(res, u, p)!));
           });
         });
       }),
