@@ -54,69 +54,57 @@ export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
   const header = encoder.encode(csvHeader + '\n');
   out.set(header, pos);
   pos += header.length;
-  // Per distinct set of source prefixes: every row without its user column, as one block, with row offsets.
-  const bySignature = new Map<string, { bytes: Uint8Array; offsets: Int32Array }>();
+  // Per distinct set of source prefixes: the chosen path of every permission (users in the same groups share it).
+  const bySignature = new Map<string, { perms: Int32Array; levels: Uint8Array; best: Int32Array; roles: Int32Array; prefixes: Uint8Array[] }>();
   for (let u = 0; u < res.userIds.length; u++) {
     const prefixes = sourcePrefixes(res, u);
     if (prefixes.size === 0) continue;
     const signature = prefixSignature(prefixes);
-    let rows = bySignature.get(signature);
-    if (!rows) {
-      rows = suffixBlock(via.choose(u, prefixes));
+    let choice = bySignature.get(signature);
+    if (!choice) {
+      const chosen = via.choose(u, prefixes);
+      choice = {
+        perms: chosen.perms,
+        levels: chosen.levels,
+        best: chosen.best,
+        roles: Int32Array.from(chosen.sources, ([r]) => r),
+        prefixes: chosen.sources.map(([, hops]) => encoder.encode(viaText(hops))),
+      };
       if (bySignature.size >= maxCachedSignatures) bySignature.clear();
-      bySignature.set(signature, rows);
+      bySignature.set(signature, choice);
     }
-    const { bytes, offsets } = rows;
-    const count = offsets.length - 1;
-    if (count === 0) continue;
+    const { perms, levels, best, roles } = choice;
+    if (perms.length === 0) continue;
     const user = encoder.encode(csvField(res.userIds[u]!));
-    const userLength = user.length;
-    for (let i = 0; i < count; i++) {
-      const from = offsets[i]!;
-      const to = offsets[i + 1]!;
-      const need = userLength + to - from;
+    for (let i = 0; i < perms.length; i++) {
+      const p = perms[i]!;
+      const s = best[i]!;
+      const scope = scopeFields[p]!;
+      const a = permissionFields[p]!;
+      const b = scope.length === 1 ? scope[0]! : scope[levels[i]!]!;
+      const c = s < 0 ? empty : choice.prefixes[s]!;
+      const d = s < 0 ? newline : chainBytes(roles[s]!, p);
+      const need = user.length + a.length + b.length + c.length + d.length;
       if (pos + need > out.length) {
         yield out.slice(0, pos);
         if (need > out.length) out = new Uint8Array(need * 2);
         pos = 0;
       }
-      for (let k = 0; k < userLength; k++) out[pos++] = user[k]!;
-      if (to - from > 48) {
-        out.set(bytes.subarray(from, to), pos);
-        pos += to - from;
-      } else {
-        for (let k = from; k < to; k++) out[pos++] = bytes[k]!;
-      }
+      pos = copy(out, pos, user);
+      pos = copy(out, pos, a);
+      pos = copy(out, pos, b);
+      pos = copy(out, pos, c);
+      pos = copy(out, pos, d);
     }
   }
   if (pos > 0) yield out.slice(0, pos);
+}
 
-  /** The rows of a chosen user without the user column (`,permission,scope,via\n` each) as one block. */
-  function suffixBlock(chosen: ReturnType<ViaWriter['choose']>): { bytes: Uint8Array; offsets: Int32Array } {
-    const { perms, levels, sources, best } = chosen;
-    const prefixBytes = sources.map(([, hops]) => encoder.encode(viaText(hops)));
-    const parts: Uint8Array[] = [];
-    const offsets = new Int32Array(perms.length + 1);
-    let length = 0;
-    for (let i = 0; i < perms.length; i++) {
-      const p = perms[i]!;
-      const s = best[i]!;
-      const scope = scopeFields[p]!;
-      const row = [permissionFields[p]!, scope.length === 1 ? scope[0]! : scope[levels[i]!]!, s < 0 ? empty : prefixBytes[s]!, s < 0 ? newline : chainBytes(sources[s]![0], p)];
-      for (const part of row) {
-        parts.push(part);
-        length += part.length;
-      }
-      offsets[i + 1] = length;
-    }
-    const bytes = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return { bytes, offsets };
-  }
+/** Copies `part` into `out` at `pos` (a plain loop: TypedArray.set costs more than it saves on a few bytes). */
+function copy(out: Uint8Array, pos: number, part: Uint8Array): number {
+  const n = part.length;
+  for (let k = 0; k < n; k++) out[pos + k] = part[k]!;
+  return pos + n;
 }
 
 const empty = new Uint8Array(0);
