@@ -43,7 +43,15 @@ if (mode === 'floor') {
   let t = performance.now();
   const loaded = loadPolicyDirectory(dir, { cwd: process.cwd() });
   stages.load = performance.now() - t;
-  const result = checkPolicy(loaded, { asOf: '2026-11-22', clock: () => performance.now(), onStage: (stage, ms) => (stages[stage] = ms) });
+  const rss = {};
+  const result = checkPolicy(loaded, {
+    asOf: '2026-11-22',
+    clock: () => performance.now(),
+    onStage: (stage, ms) => {
+      stages[stage] = ms;
+      rss[stage] = Math.round(process.memoryUsage().rss / 1048576);
+    },
+  });
   if (mode === 'compile') {
     const { outputFiles } = await import(new URL('cli/compile.js', lib));
     const { writeAtomically } = await import(new URL('cli/write.js', lib));
@@ -56,11 +64,12 @@ if (mode === 'floor') {
           const s = performance.now();
           yield* file.chunks;
           stages[`emit:${file.name}`] = performance.now() - s;
+          rss[`emit:${file.name}`] = Math.round(process.memoryUsage().rss / 1048576);
         },
       },
     }));
     writeAtomically(path.resolve(out), files, new Set(artifactNames));
     stages.emit = performance.now() - t;
   }
-  report({ mode, ms: performance.now() - started, stages, errors: result.summary.errors, warnings: result.summary.warnings, users: result.resolution.userIds.length });
+  report({ mode, ms: performance.now() - started, stages, rssMB: rss, errors: result.summary.errors, warnings: result.summary.warnings, users: result.resolution.userIds.length });
 }

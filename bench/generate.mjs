@@ -30,7 +30,7 @@ function prng(seed) {
 /** Generates organisation `size` into `dir` (skipped when already generated with the same parameters). */
 export function generate(size, dir, seed = 42) {
   const shape = sizes[size];
-  const stamp = JSON.stringify({ size, seed, shape, version: 3 });
+  const stamp = JSON.stringify({ size, seed, shape, version: 6 });
   const stampFile = path.join(dir, '.generated');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   rmSync(dir, { recursive: true, force: true });
@@ -62,26 +62,39 @@ export function generate(size, dir, seed = 42) {
   const roles = [];
   for (let i = 0; i < shape.roles; i++) roles.push({ id: `role${String(i).padStart(5, '0')}`, level: i < adminCount ? -1 : i % ROLE_DEPTH, admin: i < adminCount });
   const byLevel = Array.from({ length: ROLE_DEPTH }, (_, l) => roles.filter((r) => r.level === l));
+  // First pass: grants and containment; second pass: write, with denies only as carve-outs
+  // (a role denying one permission that a role it contains grants: the common, intended use).
+  for (const role of roles) {
+    role.grants = new Set();
+    if (role.admin) {
+      for (let k = 0; k < Math.max(3, Math.floor(risky.length / adminCount)); k++) role.grants.add(pick(risky));
+      continue;
+    }
+    const n = 8 + int(24);
+    for (let k = 0; k < n; k++) role.grants.add(pick(ordinary));
+    const next = byLevel[role.level + 1];
+    role.contains = [];
+    if (next && next.length > 0 && random() < 0.85) {
+      const c = 1 + int(3);
+      for (let k = 0; k < c; k++) role.contains.push(pick(next));
+      role.contains = [...new Set(role.contains)];
+    }
+  }
   const roleOut = ['roles:'];
   for (const role of roles) {
     roleOut.push(`  ${role.id}:`, `    title: Generated role ${role.id}`);
     if (role.admin) {
-      const grants = new Set();
-      for (let k = 0; k < Math.max(3, Math.floor(risky.length / adminCount)); k++) grants.add(grantText(pick(risky)));
-      roleOut.push('    privileged: true', '    audience: internal', `    grants: [${[...grants].join(', ')}]`);
+      roleOut.push('    privileged: true', '    audience: internal', `    grants: [${[...role.grants].map(grantText).join(', ')}]`);
       continue;
     }
-    const grants = new Set();
-    const n = 4 + int(12);
-    for (let k = 0; k < n; k++) grants.add(grantText(pick(ordinary)));
-    roleOut.push(`    grants: [${[...grants].join(', ')}]`);
-    if (random() < 0.05) roleOut.push(`    denies: [${pick(ordinary).id}]`);
-    const next = byLevel[role.level + 1];
-    if (next && next.length > 0 && random() < 0.7) {
-      const contains = new Set();
-      const c = 1 + int(2);
-      for (let k = 0; k < c; k++) contains.add(pick(next).id);
-      roleOut.push(`    contains: [${[...contains].join(', ')}]`);
+    roleOut.push(`    grants: [${[...role.grants].map(grantText).join(', ')}]`);
+    if (role.contains.length > 0) {
+      roleOut.push(`    contains: [${role.contains.map((c) => c.id).join(', ')}]`);
+      const inner = [...role.contains[0].grants];
+      if (random() < 0.01 && inner.length > 0) {
+        const denied = pick(inner);
+        if (!role.grants.has(denied)) roleOut.push(`    denies: [${denied.id}]`);
+      }
     }
   }
   writeFileSync(path.join(dir, 'roles.yaml'), roleOut.join('\n') + '\n');
@@ -127,7 +140,7 @@ export function generate(size, dir, seed = 42) {
   for (let f = 0; f * USERS_PER_FILE < users.length; f++) {
     const lines = ['users:'];
     for (const user of users.slice(f * USERS_PER_FILE, (f + 1) * USERS_PER_FILE)) {
-      lines.push(`  ${user.id}:`, `    name: Generated User ${user.id.slice(4)}`, `    email: ${user.id}@example.com`, `    type: ${user.external ? 'external' : 'internal'}`);
+      lines.push(`  ${user.id}:`, `    type: ${user.external ? 'external' : 'internal'}`);
       if (user.inactive) {
         lines.push('    status: inactive');
         continue;

@@ -1,4 +1,4 @@
-import type { ParsedFile } from './model/ast.js';
+import type { ParsedFile, YMap } from './model/ast.js';
 import { summarize, type Diagnostic, type NotEvaluated, type Summary } from './model/diagnostic.js';
 import type { PolicyModel } from './model/policy.js';
 import type { SourceFile, Span } from './model/source.js';
@@ -70,9 +70,13 @@ export class ParseCache {
 /** The stages, in order. */
 export type PipelineStage = 'parse' | 'validate' | 'bind' | 'resolve' | 'rules';
 
+/** Stands in for a file's syntax tree after binding (the tree itself is dropped). */
+const boundStub: YMap = { kind: 'map', start: 0, end: 0, pairs: [] };
+
 /** Everything a check produces: the model, the resolved access and the findings. */
 export interface CheckResult {
   readonly files: readonly SourceFile[];
+  /** Each file and whether it parsed (and fully); the syntax trees themselves are dropped after binding. */
   readonly parsed: readonly ParsedFile[];
   readonly model: PolicyModel;
   readonly resolution: Resolution;
@@ -114,15 +118,20 @@ export function checkPolicy(loaded: LoadedPolicy, options: PipelineOptions): Che
     return byFile;
   });
 
-  const model = time('bind', () => bind(parsed, problemsByFile));
+  const bound = time('bind', () => bind(parsed, problemsByFile));
+  const model = bound;
+  // The trees are not needed once bound (the model keeps every span): keep only
+  // whether each file parsed, so a large policy does not hold its syntax tree.
+  const files = parsed.map((file): ParsedFile => ({ file: file.file, partial: file.partial, root: file.root === undefined ? undefined : boundStub }));
+  parsed.length = 0;
   const resolution = time('resolve', () => resolve(model, options.asOf));
 
   const rules = options.rules ?? allRules;
-  const context: RuleContext = { asOf: options.asOf, files: parsed, loadProblems: loaded.problems, syntaxProblems, schemaProblems, model, settings: model.settings, resolution };
+  const context: RuleContext = { asOf: options.asOf, files, loadProblems: loaded.problems, syntaxProblems, schemaProblems, model, settings: model.settings, resolution };
   const diagnostics = time('rules', () => runRules(rules, context));
   return {
     files: loaded.files,
-    parsed,
+    parsed: files,
     model,
     resolution,
     diagnostics,

@@ -100,10 +100,11 @@ export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
   if (pos > 0) yield out.slice(0, pos);
 }
 
-/** Copies `part` into `out` at `pos` (a plain loop: TypedArray.set costs more than it saves on a few bytes). */
+/** Copies `part` into `out` at `pos` (a plain loop for a few bytes, where TypedArray.set costs more than it saves). */
 function copy(out: Uint8Array, pos: number, part: Uint8Array): number {
   const n = part.length;
-  for (let k = 0; k < n; k++) out[pos + k] = part[k]!;
+  if (n > 24) out.set(part, pos);
+  else for (let k = 0; k < n; k++) out[pos + k] = part[k]!;
   return pos + n;
 }
 
