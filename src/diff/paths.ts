@@ -1,10 +1,6 @@
-import type { Span } from '../model/source.js';
 import { formatHop } from '../query.js';
-import { chainToGrant, containmentChain, type AccessPath, type Hop } from '../stages/paths.js';
+import { chainToGrant, compareHops, containmentChain, sourcePrefixes, type AccessPath, type Hop } from '../stages/paths.js';
 import type { Resolution } from '../stages/resolve.js';
-
-/** Groups with more members than this get a member -> span index instead of a linear search. */
-const indexMembersAbove = 16;
 
 /**
  * Shortest explanation paths for many users of one resolution, as
@@ -14,7 +10,6 @@ const indexMembersAbove = 16;
  * linear time, not quadratic.
  */
 export class PathFinder {
-  private readonly memberSpans = new Map<number, Map<string, Span>>();
   private readonly grantChains = new Map<number, Hop[]>();
   private readonly roleChains = new Map<number, Hop[] | undefined>();
   private readonly hopTexts = new Map<Hop, string>();
@@ -88,69 +83,10 @@ export class PathFinder {
   /** Shortest group/assignment prefix to each source role of u (the last user's prefixes are kept). */
   private prefixes(u: number): Map<number, Hop[]> {
     if (u === this.prefixUser) return this.prefixCache;
-    const res = this.res;
-    const out = new Map<number, Hop[]>();
-    const user = res.model.users.get(res.userIds[u]!)!;
-    if (user.status !== 'inactive') {
-      for (const assignment of user.roles) {
-        if (assignment.expires !== undefined && assignment.expires < res.asOf) continue;
-        const r = res.roleIndex.get(assignment.role.id);
-        if (r !== undefined && !out.has(r)) out.set(r, [{ kind: 'role', id: assignment.role.id, span: assignment.role.span }]);
-      }
-      for (const [g, chain] of this.groupChains(u)) {
-        const group = res.model.groups.get(res.groupIds[g]!)!;
-        for (const ref of group.roles) {
-          const r = res.roleIndex.get(ref.id);
-          if (r === undefined) continue;
-          const existing = out.get(r);
-          if (!existing || existing.length > chain.length + 1) out.set(r, [...chain, { kind: 'role', id: ref.id, span: ref.span }]);
-        }
-      }
-    }
     this.prefixUser = u;
-    this.prefixCache = out;
+    this.prefixCache = sourcePrefixes(this.res, u);
     this.hopTexts.clear(); // prefix hops are made per user: keep the texts of one user at a time
-    return out;
-  }
-
-  private groupChains(u: number): Map<number, Hop[]> {
-    const res = this.res;
-    const chains = new Map<number, Hop[]>();
-    const userId = res.userIds[u]!;
-    let frontier: number[] = [];
-    for (const g of res.userDirectGroups[u]!) {
-      const span = this.memberSpan(g, userId);
-      chains.set(g, [{ kind: 'group', id: res.groupIds[g]!, ...(span ? { span } : {}) }]);
-      frontier.push(g);
-    }
-    while (frontier.length > 0) {
-      const nextFrontier: number[] = [];
-      for (const g of frontier) {
-        const childId = res.groupIds[g]!;
-        for (const parent of res.groupParents[g]!) {
-          if (chains.has(parent)) continue;
-          const group = res.model.groups.get(res.groupIds[parent]!)!;
-          const ref = group.subgroups.find((s) => s.id === childId);
-          chains.set(parent, [...chains.get(g)!, { kind: 'group', id: group.id, ...(ref ? { span: ref.span } : {}) }]);
-          nextFrontier.push(parent);
-        }
-      }
-      frontier = nextFrontier.sort((a, b) => a - b);
-    }
-    return chains;
-  }
-
-  /** Where user `userId` is listed in group g's members (the first entry, as `find` gives). */
-  private memberSpan(g: number, userId: string): Span | undefined {
-    const group = this.res.model.groups.get(this.res.groupIds[g]!)!;
-    if (group.members.length <= indexMembersAbove) return group.members.find((m) => m.id === userId)?.span;
-    let index = this.memberSpans.get(g);
-    if (!index) {
-      index = new Map();
-      for (const member of group.members) if (!index.has(member.id)) index.set(member.id, member.span);
-      this.memberSpans.set(g, index);
-    }
-    return index.get(userId);
+    return this.prefixCache;
   }
 
   private grantChain(r: number, p: number): Hop[] {
@@ -170,14 +106,4 @@ export class PathFinder {
     this.roleChains.set(key, chain);
     return chain;
   }
-}
-
-function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = `${a[i]!.kind}:${a[i]!.id}`;
-    const y = `${b[i]!.kind}:${b[i]!.id}`;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }

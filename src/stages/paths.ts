@@ -48,9 +48,8 @@ export function groupChains(res: Resolution, u: number): Map<number, Hop[]> {
   const userId = res.userIds[u]!;
   let frontier: number[] = [];
   for (const g of res.userDirectGroups[u]!) {
-    const group = res.model.groups.get(res.groupIds[g]!)!;
-    const member = group.members.find((m) => m.id === userId);
-    chains.set(g, [{ kind: 'group', id: group.id, ...(member ? { span: member.span } : {}) }]);
+    const span = res.memberSpan(g, userId);
+    chains.set(g, [{ kind: 'group', id: res.groupIds[g]!, ...(span ? { span } : {}) }]);
     frontier.push(g);
   }
   while (frontier.length > 0) {
@@ -214,7 +213,8 @@ export function viaText(path: AccessPath): string {
     .join(' > ');
 }
 
-function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
+/** Orders hop lists by their `kind:id` texts, then by length: the tie-break of every shortest path. */
+export function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = `${a[i]!.kind}:${a[i]!.id}`;

@@ -1,4 +1,5 @@
 import type { GrantRef, PolicyModel } from '../model/policy.js';
+import type { Span } from '../model/source.js';
 import { compareStrings } from '../model/diagnostic.js';
 import { Bitset, stronglyConnectedComponents } from '../util/graph.js';
 
@@ -56,6 +57,7 @@ export class Resolution {
   /** Each user's effective roles. */
   readonly userRoles: readonly Bitset[];
   private readonly accessCache = new Map<string, UserAccess>();
+  private readonly memberIndex = new Map<number, Map<string, Span>>();
   private grantedLists: (Int32Array | undefined)[] = [];
   private deniedLists: (Int32Array | undefined)[] = [];
   private readonly roleLevelCache: (SparseLevels | undefined)[] = [];
@@ -314,6 +316,23 @@ export class Resolution {
     for (let p = 0; p < grant.length; p++) if (grant[p]) list[i++] = p;
     this.grantedLists[r] = list;
     return list;
+  }
+
+  /**
+   * Where user `userId` is listed in group g's `members` (the first entry).
+   * Large groups get an index on first use, so looking up every member of a
+   * 50,000-member group stays linear.
+   */
+  memberSpan(g: number, userId: string): Span | undefined {
+    const group = this.model.groups.get(this.groupIds[g]!)!;
+    if (group.members.length <= 16) return group.members.find((m) => m.id === userId)?.span;
+    let index = this.memberIndex.get(g);
+    if (!index) {
+      index = new Map();
+      for (const member of group.members) if (!index.has(member.id)) index.set(member.id, member.span);
+      this.memberIndex.set(g, index);
+    }
+    return index.get(userId);
   }
 
   /** The permissions role r denies over its closure, ascending. */
