@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPolicy } from '../../src/compile.js';
-import { rules as registry } from '../../src/rules/index.js';
-import type { RuleContext } from '../../src/rules/types.js';
 import { audienceMismatch } from '../../src/rules/audience-mismatch.js';
-import { loadPolicyDirectory } from '../../src/stages/load.js';
-import { checkYaml, findings, yaml } from '../helpers/policy.js';
+import { checkYaml, yaml } from '../helpers/policy.js';
+import { contextOf, docsTest, exampleOrganisationTest, ruleTester, type InvalidCase, type ValidCase } from './support/rule-tester.js';
 
 const rule = audienceMismatch;
 const id = rule.meta.id;
+const check = (policy: string) => checkYaml(policy, { rules: [rule] });
 
 const valid: ValidCase[] = [
   {
@@ -87,7 +84,7 @@ const invalid: InvalidCase[] = [
           roles: [sn_customerservice.customer, sn_customerservice_agent]
         david: { type: internal, roles: [sn_customerservice_agent] }
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:5:3',
         subject: 'user:carla',
@@ -111,7 +108,7 @@ const invalid: InvalidCase[] = [
       users:
         yuki: { type: internal }
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:9:3',
         subject: 'user:yuki',
@@ -131,7 +128,7 @@ const invalid: InvalidCase[] = [
       users:
         zoe: { type: external, roles: [csm_unified_consumer] }
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:5:3',
         subject: 'user:zoe',
@@ -153,16 +150,17 @@ const invalid: InvalidCase[] = [
         int: { type: internal }
         ext: { type: external }
     `,
-    errors: [
+    findings: [
       { at: 'policy.yaml:8:3', subject: 'user:ext', target: 'role:agent', message: ['internal role `agent` (via group `desk` > role `manager`)'] },
       { at: 'policy.yaml:8:3', subject: 'user:ext', target: 'role:manager', message: ['internal role `manager` (via group `desk`)'] },
     ],
   },
 ];
 
+ruleTester(rule, { valid, invalid });
+
 describe(id, () => {
-  runTable(valid, invalid);
-  exampleOrganisation();
+  exampleOrganisationTest(rule);
 
   it('emits users in sorted order', () => {
     const result = check(yaml`
@@ -175,104 +173,6 @@ describe(id, () => {
     expect([...rule.check(contextOf(result))].map((f) => f.subject.id)).toEqual(['amy', 'zed']);
   });
 
-  describe('docs', () => docsExamples());
 });
 
-// --- rule table harness (the same in every conflict rule test) --------------------------
-
-/** An expected finding: where, about whom, and what its message and related locations say. */
-interface Expected {
-  at: string;
-  subject: string;
-  target?: string;
-  severity?: string;
-  message?: readonly string[];
-  related?: readonly string[];
-  relatedMessages?: readonly string[];
-}
-
-/** A policy that must give no finding of the rule. */
-interface ValidCase {
-  name: string;
-  policy: string | Record<string, string>;
-  asOf?: string;
-}
-
-/** A policy that must give exactly these findings of the rule, in report order. */
-interface InvalidCase extends ValidCase {
-  errors: Expected[];
-}
-
-function check(policy: string | Record<string, string>, asOf?: string) {
-  return checkYaml(policy, { rules: [rule], ...(asOf ? { asOf } : {}) });
-}
-
-function runTable(valid: readonly ValidCase[], invalid: readonly InvalidCase[]): void {
-  describe('valid', () => {
-    for (const c of valid) {
-      it(c.name, () => {
-        expect(findings(check(c.policy, c.asOf), id)).toEqual([]);
-      });
-    }
-  });
-  describe('invalid', () => {
-    for (const c of invalid) {
-      it(c.name, () => {
-        const got = check(c.policy, c.asOf).diagnostics.filter((d) => d.rule === id);
-        expect(got.map((d) => `${d.file}:${d.line}:${d.column} ${d.subject.kind}:${d.subject.id}`)).toEqual(c.errors.map((e) => `${e.at} ${e.subject}`));
-        c.errors.forEach((e, i) => {
-          const d = got[i]!;
-          if (e.target) expect(`${d.target?.kind}:${d.target?.id}`).toBe(e.target);
-          if (e.severity) expect(d.severity).toBe(e.severity);
-          for (const words of e.message ?? []) expect(d.message).toContain(words);
-          if (e.related) expect(d.related.map((r) => `${r.file}:${r.line}:${r.column}`)).toEqual(e.related);
-          for (const [j, message] of (e.relatedMessages ?? []).entries()) expect(d.related[j]?.message).toBe(message);
-        });
-      });
-    }
-  });
-}
-
-/** The context the runner gives rules, rebuilt from a check result, to call a rule directly. */
-function contextOf(result: ReturnType<typeof check>): RuleContext {
-  return { asOf: '2026-11-22', files: result.parsed, loadProblems: [], syntaxProblems: [], schemaProblems: [], model: result.model, settings: result.model.settings, resolution: result.resolution };
-}
-
-/** The example organisation (`policies/`) has no finding of the rule (test/fixtures/example-facts.md). */
-function exampleOrganisation(): void {
-  it('the example organisation has no finding', () => {
-    const loaded = loadPolicyDirectory('policies', { cwd: process.cwd() });
-    const result = checkPolicy(loaded, { asOf: '2026-11-22', rules: [rule] });
-    expect(result.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([]);
-  });
-}
-
-/** The docs page exists in the agreed format, and its examples give exactly the findings its markers claim. */
-function docsExamples(): void {
-  const page = (): string => readFileSync(new URL(`../../docs/rules/${id}.md`, import.meta.url), 'utf8');
-  const block = (tag: string): string => page().match(new RegExp('```yaml ' + tag + '\\n([\\s\\S]*?)```'))?.[1] ?? '';
-  const structural = registry.filter((r) => ['yaml-syntax', 'schema', 'duplicate-definition', 'unknown-reference', 'containment-cycle', 'group-cycle', 'invalid-scope'].includes(r.meta.id));
-  const run = (text: string) => checkYaml(text, { asOf: '2026-11-22', rules: [...structural, rule] });
-
-  it('has the agreed sections', () => {
-    const markdown = page();
-    expect(markdown.startsWith(`# ${id}\n\nDefault severity: **${rule.meta.severity}**.\n\n`)).toBe(true);
-    for (const heading of ['## What it checks', '## Why it matters', '## Examples', '### Failing', '### Passing', '## How to fix', '## Accepting it']) expect(markdown).toContain(`\n${heading}\n`);
-    expect(markdown).toMatch(/## Accepting it\n[\s\S]*```yaml\n[\s\S]*rule: /);
-  });
-
-  it('the failing example fires on exactly the marked lines, and is otherwise valid', () => {
-    const text = block('failing');
-    const marked = text.split('\n').flatMap((line, i) => (line.trimEnd().endsWith(`# expect: ${id}`) ? [i + 1] : []));
-    const result = run(text);
-    expect(marked.length).toBeGreaterThan(0);
-    expect([...new Set(findings(result, id).map((f) => Number(f.at.split(':')[1])))]).toEqual(marked);
-    expect(result.diagnostics.filter((d) => d.rule !== id)).toEqual([]);
-  });
-
-  it('the passing example gives no finding', () => {
-    const text = block('passing');
-    expect(text).not.toBe('');
-    expect(run(text).diagnostics).toEqual([]);
-  });
-}
+docsTest(rule);

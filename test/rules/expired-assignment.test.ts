@@ -1,6 +1,6 @@
 import { expiredAssignment } from '../../src/rules/expired-assignment.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 accessRuleTester(expiredAssignment, {
   valid: [

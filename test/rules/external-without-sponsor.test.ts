@@ -1,6 +1,6 @@
 import { externalWithoutSponsor } from '../../src/rules/external-without-sponsor.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 accessRuleTester(externalWithoutSponsor, {
   valid: [

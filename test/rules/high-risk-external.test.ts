@@ -3,7 +3,7 @@ import { highRiskExternal } from '../../src/rules/high-risk-external.js';
 import { describePath, PathExplainer, pathRelated } from '../../src/rules/support/access.js';
 import { shortestPermissionPath } from '../../src/stages/paths.js';
 import { checkYaml, yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const permissions = yaml`
   permissions:

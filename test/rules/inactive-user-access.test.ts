@@ -1,6 +1,6 @@
 import { inactiveUserAccess } from '../../src/rules/inactive-user-access.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 accessRuleTester(inactiveUserAccess, {
   valid: [

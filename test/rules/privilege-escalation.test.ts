@@ -1,6 +1,6 @@
 import { privilegeEscalation } from '../../src/rules/privilege-escalation.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const permissions = yaml`
   permissions:

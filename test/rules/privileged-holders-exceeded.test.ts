@@ -1,6 +1,6 @@
 import { privilegedHoldersExceeded } from '../../src/rules/privileged-holders-exceeded.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const sixUsers = yaml`
   users:

@@ -13,6 +13,14 @@ const csm = yaml`
     sn_customerservice.case_viewer: { grants: [case.read] }
 `;
 
+/** `csm` and one internal user, alice, with these role entries (the first on line 12, at column 9). */
+const aliceWith = (...entries: string[]): string => csm + yaml`
+  users:
+    alice:
+      type: internal
+      roles:
+` + entries.map((entry) => `      - ${entry}\n`).join('');
+
 ruleTester(redundantAssignment, {
   valid: [
     {
@@ -24,36 +32,15 @@ ruleTester(redundantAssignment, {
     },
     {
       name: 'the containing assignment expires before the contained one',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - sn_customerservice_agent
-              - { role: sn_customerservice_manager, expires: 2027-01-31 }
-      `,
+      policy: aliceWith('sn_customerservice_agent', '{ role: sn_customerservice_manager, expires: 2027-01-31 }'),
     },
     {
       name: 'the containing assignment has expired',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - sn_customerservice_agent
-              - { role: sn_customerservice_manager, expires: 2026-11-21 }
-      `,
+      policy: aliceWith('sn_customerservice_agent', '{ role: sn_customerservice_manager, expires: 2026-11-21 }'),
     },
     {
       name: 'the implied assignment itself has expired (expired-assignment reports it)',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - sn_customerservice_manager
-              - { role: sn_customerservice_agent, expires: 2026-11-01 }
-      `,
+      policy: aliceWith('sn_customerservice_manager', '{ role: sn_customerservice_agent, expires: 2026-11-01 }'),
     },
     {
       name: 'the group gives the role to someone else',
@@ -87,14 +74,7 @@ ruleTester(redundantAssignment, {
   invalid: [
     {
       name: 'contained in another direct assignment',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - sn_customerservice_manager
-              - sn_customerservice_agent
-      `,
+      policy: aliceWith('sn_customerservice_manager', 'sn_customerservice_agent'),
       findings: [
         {
           at: 'policy.yaml:13:9',
@@ -132,38 +112,17 @@ ruleTester(redundantAssignment, {
     },
     {
       name: 'the same role twice: the later entry is reported',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - sn_customerservice_agent
-              - { role: sn_customerservice_agent, reason: duplicate from a ticket }
-      `,
+      policy: aliceWith('sn_customerservice_agent', '{ role: sn_customerservice_agent, reason: duplicate from a ticket }'),
       findings: [{ at: 'policy.yaml:13:9', subject: 'user:alice', message: ['is assigned role `sn_customerservice_agent` twice (also at policy.yaml:12)'] }],
     },
     {
       name: 'the same role twice: the one expiring first is reported',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - { role: sn_customerservice_agent, expires: 2027-01-31 }
-              - sn_customerservice_agent
-      `,
+      policy: aliceWith('{ role: sn_customerservice_agent, expires: 2027-01-31 }', 'sn_customerservice_agent'),
       findings: [{ at: 'policy.yaml:12:9', subject: 'user:alice', message: ['twice (also at policy.yaml:13)'] }],
     },
     {
       name: 'an expiring assignment covered by one that lasts longer',
-      policy: csm + yaml`
-        users:
-          alice:
-            type: internal
-            roles:
-              - { role: sn_customerservice_manager, expires: 2027-06-30 }
-              - { role: sn_customerservice_agent, expires: 2027-01-31 }
-      `,
+      policy: aliceWith('{ role: sn_customerservice_manager, expires: 2027-06-30 }', '{ role: sn_customerservice_agent, expires: 2027-01-31 }'),
       findings: [{ at: 'policy.yaml:13:9', subject: 'user:alice', message: ['through role `sn_customerservice_manager` (policy.yaml:12)'] }],
     },
   ],

@@ -1,25 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPolicy } from '../../src/compile.js';
-import { rules as registry } from '../../src/rules/index.js';
-import type { RuleContext } from '../../src/rules/types.js';
 import { sodConflict } from '../../src/rules/sod-conflict.js';
-import { loadPolicyDirectory } from '../../src/stages/load.js';
 import { checkYaml, findings, yaml } from '../helpers/policy.js';
+import { contextOf, docsTest, exampleOrganisationTest, ruleTester, type InvalidCase, type ValidCase } from './support/rule-tester.js';
 
 const rule = sodConflict;
 const id = rule.meta.id;
+const check = (policy: string) => checkYaml(policy, { rules: [rule] });
+
+/** Approving and releasing payments, one role for each. */
+const payments = yaml`
+  permissions:
+    payment.approve: {}
+    payment.release: {}
+  roles:
+    payment_approver: { grants: [payment.approve] }
+    payer: { grants: [payment.release] }
+`;
 
 const valid: ValidCase[] = [
   {
     name: 'a user holding exactly `max` items',
-    policy: yaml`
-      permissions:
-        payment.approve: {}
-        payment.release: {}
-      roles:
-        payment_approver: { grants: [payment.approve] }
-        payer: { grants: [payment.release] }
+    policy: payments + yaml`
       users:
         alice: { type: internal, roles: [payment_approver] }
         bob: { type: internal, roles: [payer] }
@@ -29,13 +30,7 @@ const valid: ValidCase[] = [
   },
   {
     name: 'an expired assignment gives nothing',
-    policy: yaml`
-      permissions:
-        payment.approve: {}
-        payment.release: {}
-      roles:
-        payment_approver: { grants: [payment.approve] }
-        payer: { grants: [payment.release] }
+    policy: payments + yaml`
       users:
         alice:
           type: internal
@@ -191,7 +186,7 @@ const invalid: InvalidCase[] = [
           permissions: [payment.release]
           max: 1
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:12:3',
         subject: 'user:alice',
@@ -218,7 +213,7 @@ const invalid: InvalidCase[] = [
       separationOfDuties:
         - { id: a-or-b, roles: [a, b], max: 1, severity: warning }
     `,
-    errors: [{ at: 'policy.yaml:5:3', subject: 'user:alice', severity: 'warning', message: ['holds 2 items', '`a-or-b`'] }],
+    findings: [{ at: 'policy.yaml:5:3', subject: 'user:alice', severity: 'warning', message: ['holds 2 items', '`a-or-b`'] }],
   },
   {
     name: 'a wider scope than the item names counts; roles come through containment and subgroups',
@@ -237,7 +232,7 @@ const invalid: InvalidCase[] = [
       separationOfDuties:
         - { id: approve-vs-pay, roles: [payment_approver, payer], permissions: [payment.release@own], max: 2 }
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:11:3',
         subject: 'user:carol',
@@ -261,7 +256,7 @@ const invalid: InvalidCase[] = [
       separationOfDuties:
         - { id: nobody-standing, roles: [break_glass], max: 0 }
     `,
-    errors: [{ at: 'policy.yaml:4:3', subject: 'user:alice', message: ['holds 1 item of', 'at most 0'] }],
+    findings: [{ at: 'policy.yaml:4:3', subject: 'user:alice', message: ['holds 1 item of', 'at most 0'] }],
   },
   {
     name: 'two roles where one excludes the other (Now Support admin and trust guest)',
@@ -277,7 +272,7 @@ const invalid: InvalidCase[] = [
           type: internal
           roles: [now_support_admin]
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:8:3',
         subject: 'user:kwame',
@@ -304,7 +299,7 @@ const invalid: InvalidCase[] = [
         zed: { type: internal, roles: [trust_guest, trust] }
         amy: { type: internal, roles: [snc_internal, snc_external] }
     `,
-    errors: [
+    findings: [
       {
         at: 'policy.yaml:7:3',
         subject: 'user:zed',
@@ -332,7 +327,7 @@ const invalid: InvalidCase[] = [
             roles: [admin, helper]
       `,
     },
-    errors: [
+    findings: [
       {
         at: 'policies/users.yaml:2:3',
         subject: 'user:alice',
@@ -345,9 +340,10 @@ const invalid: InvalidCase[] = [
   },
 ];
 
+ruleTester(rule, { valid, invalid });
+
 describe(id, () => {
-  runTable(valid, invalid);
-  exampleOrganisation();
+  exampleOrganisationTest(rule);
 
   it('an exception may name any held item as target; another target does not match', () => {
     const policy = (target: string) => yaml`
@@ -410,104 +406,6 @@ describe(id, () => {
     expect(findings(result, id).map((f) => f.subject)).toEqual(['user:zoe', 'user:zoe', 'user:adam', 'user:adam']);
   });
 
-  describe('docs', () => docsExamples());
 });
 
-// --- rule table harness (the same in every conflict rule test) --------------------------
-
-/** An expected finding: where, about whom, and what its message and related locations say. */
-interface Expected {
-  at: string;
-  subject: string;
-  target?: string;
-  severity?: string;
-  message?: readonly string[];
-  related?: readonly string[];
-  relatedMessages?: readonly string[];
-}
-
-/** A policy that must give no finding of the rule. */
-interface ValidCase {
-  name: string;
-  policy: string | Record<string, string>;
-  asOf?: string;
-}
-
-/** A policy that must give exactly these findings of the rule, in report order. */
-interface InvalidCase extends ValidCase {
-  errors: Expected[];
-}
-
-function check(policy: string | Record<string, string>, asOf?: string) {
-  return checkYaml(policy, { rules: [rule], ...(asOf ? { asOf } : {}) });
-}
-
-function runTable(valid: readonly ValidCase[], invalid: readonly InvalidCase[]): void {
-  describe('valid', () => {
-    for (const c of valid) {
-      it(c.name, () => {
-        expect(findings(check(c.policy, c.asOf), id)).toEqual([]);
-      });
-    }
-  });
-  describe('invalid', () => {
-    for (const c of invalid) {
-      it(c.name, () => {
-        const got = check(c.policy, c.asOf).diagnostics.filter((d) => d.rule === id);
-        expect(got.map((d) => `${d.file}:${d.line}:${d.column} ${d.subject.kind}:${d.subject.id}`)).toEqual(c.errors.map((e) => `${e.at} ${e.subject}`));
-        c.errors.forEach((e, i) => {
-          const d = got[i]!;
-          if (e.target) expect(`${d.target?.kind}:${d.target?.id}`).toBe(e.target);
-          if (e.severity) expect(d.severity).toBe(e.severity);
-          for (const words of e.message ?? []) expect(d.message).toContain(words);
-          if (e.related) expect(d.related.map((r) => `${r.file}:${r.line}:${r.column}`)).toEqual(e.related);
-          for (const [j, message] of (e.relatedMessages ?? []).entries()) expect(d.related[j]?.message).toBe(message);
-        });
-      });
-    }
-  });
-}
-
-/** The context the runner gives rules, rebuilt from a check result, to call a rule directly. */
-function contextOf(result: ReturnType<typeof check>): RuleContext {
-  return { asOf: '2026-11-22', files: result.parsed, loadProblems: [], syntaxProblems: [], schemaProblems: [], model: result.model, settings: result.model.settings, resolution: result.resolution };
-}
-
-/** The example organisation (`policies/`) has no finding of the rule (test/fixtures/example-facts.md). */
-function exampleOrganisation(): void {
-  it('the example organisation has no finding', () => {
-    const loaded = loadPolicyDirectory('policies', { cwd: process.cwd() });
-    const result = checkPolicy(loaded, { asOf: '2026-11-22', rules: [rule] });
-    expect(result.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([]);
-  });
-}
-
-/** The docs page exists in the agreed format, and its examples give exactly the findings its markers claim. */
-function docsExamples(): void {
-  const page = (): string => readFileSync(new URL(`../../docs/rules/${id}.md`, import.meta.url), 'utf8');
-  const block = (tag: string): string => page().match(new RegExp('```yaml ' + tag + '\\n([\\s\\S]*?)```'))?.[1] ?? '';
-  const structural = registry.filter((r) => ['yaml-syntax', 'schema', 'duplicate-definition', 'unknown-reference', 'containment-cycle', 'group-cycle', 'invalid-scope'].includes(r.meta.id));
-  const run = (text: string) => checkYaml(text, { asOf: '2026-11-22', rules: [...structural, rule] });
-
-  it('has the agreed sections', () => {
-    const markdown = page();
-    expect(markdown.startsWith(`# ${id}\n\nDefault severity: **${rule.meta.severity}**.\n\n`)).toBe(true);
-    for (const heading of ['## What it checks', '## Why it matters', '## Examples', '### Failing', '### Passing', '## How to fix', '## Accepting it']) expect(markdown).toContain(`\n${heading}\n`);
-    expect(markdown).toMatch(/## Accepting it\n[\s\S]*```yaml\n[\s\S]*rule: /);
-  });
-
-  it('the failing example fires on exactly the marked lines, and is otherwise valid', () => {
-    const text = block('failing');
-    const marked = text.split('\n').flatMap((line, i) => (line.trimEnd().endsWith(`# expect: ${id}`) ? [i + 1] : []));
-    const result = run(text);
-    expect(marked.length).toBeGreaterThan(0);
-    expect([...new Set(findings(result, id).map((f) => Number(f.at.split(':')[1])))]).toEqual(marked);
-    expect(result.diagnostics.filter((d) => d.rule !== id)).toEqual([]);
-  });
-
-  it('the passing example gives no finding', () => {
-    const text = block('passing');
-    expect(text).not.toBe('');
-    expect(run(text).diagnostics).toEqual([]);
-  });
-}
+docsTest(rule);

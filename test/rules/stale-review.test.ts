@@ -1,6 +1,6 @@
 import { staleReview } from '../../src/rules/stale-review.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const roles = yaml`
   roles:

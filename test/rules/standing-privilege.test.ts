@@ -1,6 +1,6 @@
 import { standingPrivilege } from '../../src/rules/standing-privilege.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const roles = yaml`
   roles:

@@ -1,6 +1,6 @@
 import { temporaryWithoutExpiry } from '../../src/rules/temporary-without-expiry.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const roles = yaml`
   roles:

@@ -1,6 +1,6 @@
 import { tooManyRoles } from '../../src/rules/too-many-roles.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const roles = yaml`
   roles:

@@ -1,6 +1,6 @@
 import { unscopedGrant } from '../../src/rules/unscoped-grant.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const permissions = yaml`
   permissions:

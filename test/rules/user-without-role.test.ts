@@ -1,6 +1,6 @@
 import { userWithoutRole } from '../../src/rules/user-without-role.js';
 import { yaml } from '../helpers/policy.js';
-import { accessDocsTester, accessRuleTester } from './support/access-rule-tester.js';
+import { accessDocsTester, accessRuleTester } from './support/rule-tester.js';
 
 const definitions = yaml`
   permissions:
