@@ -1,0 +1,219 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { EOL } from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { artifactNames, outputFiles } from '../cli/compile.js';
+import { UsageError } from '../cli/io.js';
+import { writeAtomically, type OutputFile } from '../cli/write.js';
+import { checkPolicy, type CheckResult } from '../compile.js';
+import { formatDiff, formatDiffJson, runDiffSides, type DiffReport } from '../diff/index.js';
+import { formatSarif } from '../report/sarif.js';
+import { rules } from '../rules/index.js';
+import { displayPath, InputError, loadPolicyDirectory } from '../stages/load.js';
+import { version } from '../version.js';
+import { annotationCommand, logLine, mostSevereFirst, planAnnotations, rankFindings, type RankedFindings } from './annotations.js';
+import { shouldFail, type ActionInputs, type FailOn } from './inputs.js';
+import { jobSummary, maxSummaryBytes, type JobSummaryInput } from './summary.js';
+
+/** File names the Action writes next to the artifact directory (in its parent), never inside it. */
+export const sideFileNames = { sarif: 'rolecall.sarif', diffMarkdown: 'rolecall-diff.md', diffJson: 'rolecall-diff.json' } as const;
+
+/** Most findings listed in the step log (each as one plain line); the rest are counted. */
+export const maxLoggedFindings = 1000;
+
+/** The name of the log group that lists the findings. */
+const findingsGroup = 'rolecall: findings';
+
+/** What one run of the Action produced: the values of its outputs, and whether it fails the step. */
+export interface ActionResult {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly escalations: number;
+  /** Absolute path of matrix.json, or '' when nothing was written. */
+  readonly matrix: string;
+  /** Absolute path of the PR-comment body, or '' without a diff base. */
+  readonly diffMarkdown: string;
+  /** Absolute path of the SARIF log. */
+  readonly sarif: string;
+  /** The one-line reason the step fails, or undefined. */
+  readonly failure: string | undefined;
+}
+
+/**
+ * One run of the Action: checks the policy (and, with a base, the base side
+ * and the diff) in one pipeline run per side, then annotates the findings,
+ * writes the SARIF log, the artifacts (when no error remains) and the
+ * PR-comment body, the job summary and the outputs, and fails the step per
+ * `fail-on`. Throws InputError for a missing policy directory, an unreadable
+ * base or an unwritable output.
+ */
+export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
+  const { workspace } = inputs;
+  const shown = (absolute: string): string => displayPath(absolute, workspace);
+  const absoluteOut = path.resolve(workspace, inputs.out);
+  const sideDir = path.dirname(absoluteOut);
+  const sarifFile = path.join(sideDir, sideFileNames.sarif);
+  const diffMarkdownFile = path.join(sideDir, sideFileNames.diffMarkdown);
+  const diffJsonFile = path.join(sideDir, sideFileNames.diffJson);
+
+  const { head, report } = checkAndDiff(inputs);
+  const counts = { errors: head.summary.errors, warnings: head.summary.warnings, escalations: report?.escalations.length ?? 0 };
+  const failure = failureReason(inputs.failOn, counts, report !== undefined);
+
+  const ranked = rankFindings(head.diagnostics);
+  const plan = planAnnotations(ranked);
+  for (const d of plan.annotated) process.stdout.write(annotationCommand(d) + EOL);
+  logFindings(head, ranked);
+  for (const note of report?.incomplete ?? []) core.info(`rolecall: warning: ${note.replace(/[\r\n]+/g, ' ')}`);
+
+  writeTextFile(
+    sarifFile,
+    formatSarif({ diagnostics: head.diagnostics, summary: head.summary, notEvaluated: head.notEvaluated, files: new Map(head.files.map((f) => [f.path, f])), rules: rules.map((r) => r.meta), color: false, toolVersion: version }),
+  );
+
+  let written = 0;
+  if (head.summary.errors === 0) {
+    const files = outputFiles(head);
+    writeArtifacts(absoluteOut, files);
+    written = files.length;
+  }
+
+  let diffMarkdown: string | undefined;
+  if (report !== undefined) {
+    writeTextFile(diffJsonFile, formatDiffJson(report));
+    diffMarkdown = formatDiff(report, 'md', { jsonPath: shown(diffJsonFile) });
+    writeTextFile(diffMarkdownFile, diffMarkdown);
+  }
+
+  const result: ActionResult = {
+    ...counts,
+    matrix: written > 0 ? path.join(absoluteOut, 'matrix.json') : '',
+    diffMarkdown: report !== undefined ? diffMarkdownFile : '',
+    sarif: sarifFile,
+    failure,
+  };
+  core.setOutput('errors', String(result.errors));
+  core.setOutput('warnings', String(result.warnings));
+  core.setOutput('escalations', String(result.escalations));
+  core.setOutput('matrix', result.matrix);
+  core.setOutput('diff-markdown', result.diffMarkdown);
+  core.setOutput('sarif', result.sarif);
+
+  await writeJobSummary({
+    policyPath: shown(path.resolve(workspace, inputs.path)),
+    asOf: inputs.asOf,
+    base: inputs.base,
+    failOn: inputs.failOn,
+    failure,
+    summary: head.summary,
+    escalations: report === undefined ? undefined : counts.escalations,
+    ranked,
+    omitted: plan.omitted,
+    notEvaluated: head.notEvaluated,
+    out: shown(absoluteOut),
+    written,
+    sarifPath: shown(sarifFile),
+    diffMarkdown,
+    diffMarkdownPath: report === undefined ? undefined : shown(diffMarkdownFile),
+    logGroup: findingsGroup,
+  });
+
+  const s = head.summary;
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const against = report === undefined ? '' : `, ${n(counts.escalations, 'escalation')} against ${report.base.label}`;
+  core.info(`rolecall: ${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}, ${n(s.infos, 'info')}, ${s.suppressed} suppressed${against} (as of ${inputs.asOf})`);
+  core.info(written > 0 ? `rolecall: wrote ${written} artifacts to ${shown(absoluteOut)}` : `rolecall: nothing was written to ${shown(absoluteOut)}`);
+  if (failure !== undefined) core.setFailed(`rolecall: ${failure}`);
+  return result;
+}
+
+/** The head's check result, and the diff when there is a base: one pipeline run per side, never two for the head. */
+function checkAndDiff(inputs: ActionInputs): { head: CheckResult; report: DiffReport | undefined } {
+  if (inputs.base === undefined) {
+    const loaded = loadPolicyDirectory(inputs.path, { cwd: inputs.workspace });
+    return { head: checkPolicy(loaded, { asOf: inputs.asOf }), report: undefined };
+  }
+  try {
+    const run = runDiffSides({ base: inputs.base, head: inputs.path, asOf: inputs.asOf, cwd: inputs.workspace });
+    return { head: run.head, report: run.report };
+  } catch (error) {
+    if (!(error instanceof InputError) || !error.message.startsWith('--base ')) throw error;
+    if (inputs.baseSource === 'pull-request' && error.message.includes('unknown git ref')) {
+      throw new InputError(
+        `the pull request's base branch is not in the clone (\`${inputs.base}\` is an unknown git ref): check out with \`actions/checkout\` and \`fetch-depth: 0\`, or set the \`base\` input`,
+      );
+    }
+    // The diff's messages name the CLI flag; here the base is an input, or the pull request's base branch.
+    const subject = inputs.baseSource === 'pull-request' ? "the pull request's base " : 'input `base`: ';
+    throw new InputError(error.message.replace(/^--base /, subject).replace(/pass --base DIR/g, 'set the `base` input to a directory'));
+  }
+}
+
+/** The one-line reason the step fails under `fail-on`, or undefined. */
+export function failureReason(failOn: FailOn, counts: { errors: number; warnings: number; escalations: number }, diffed: boolean): string | undefined {
+  if (!shouldFail(failOn, counts)) return undefined;
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (counts.errors > 0) parts.push(n(counts.errors, 'error'));
+  if (failOn === 'warning' && counts.warnings > 0) parts.push(n(counts.warnings, 'warning'));
+  if (failOn === 'escalation' && diffed && counts.escalations > 0) parts.push(n(counts.escalations, 'escalation'));
+  return `${parts.join(' and ')} (fail-on: ${failOn})`;
+}
+
+/** Every unsuppressed finding as a plain line in a collapsed log group (the annotations show ten per type). */
+function logFindings(head: CheckResult, ranked: RankedFindings): void {
+  const total = ranked.errors.length + ranked.warnings.length + ranked.infos.length;
+  if (total === 0 && head.notEvaluated.length === 0) return;
+  core.startGroup(findingsGroup);
+  let logged = 0;
+  for (const d of mostSevereFirst(ranked)) {
+    if (logged >= maxLoggedFindings) break;
+    core.info(logLine(d));
+    logged++;
+  }
+  if (total > logged) core.info(`rolecall: ${total - logged} more findings: see the SARIF file`);
+  for (const n of head.notEvaluated) core.info(`rolecall: not evaluated: ${n.rule}: ${n.reason}`.replace(/[\r\n]+/g, ' '));
+  core.endGroup();
+}
+
+/** Appends the job summary to GITHUB_STEP_SUMMARY, within what is left of GitHub's 1 MiB per step. */
+async function writeJobSummary(input: JobSummaryInput): Promise<void> {
+  const file = process.env['GITHUB_STEP_SUMMARY'];
+  if (file === undefined || file === '') {
+    core.info('rolecall: GITHUB_STEP_SUMMARY is not set: no job summary written');
+    return;
+  }
+  let existing = 0;
+  try {
+    existing = statSync(file).size;
+  } catch {
+    // core.summary reports a missing file itself.
+  }
+  const markdown = jobSummary(input, maxSummaryBytes - existing - 4096);
+  await core.summary.addRaw(markdown).write();
+}
+
+/** Writes the compile artifacts into `out`, atomically; the writer's messages name the input rather than the CLI flag. */
+function writeArtifacts(absoluteOut: string, files: readonly OutputFile[]): void {
+  try {
+    writeAtomically(absoluteOut, files, new Set(artifactNames));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new InputError(error.message.replace(/^--out (`[^`]*`)/, 'input `out` ($1)'));
+  }
+}
+
+/** Writes a whole text file through a temporary sibling and a rename: a reader never sees half a file. */
+function writeTextFile(file: string, text: string): void {
+  const temp = `${file}.rolecall-tmp-${process.pid}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    throw new InputError(`cannot write \`${file}\`: ${code}`);
+  }
+}
