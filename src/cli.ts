@@ -85,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout.write(`${version}\n`);
       return exitCodes.clean;
     }
-    const command = commands[name];
+    const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (!command) throw new UsageError(`unknown command \`${name}\`: use one of ${Object.keys(commands).join(', ')} (rolecall --help)`);
     let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
     try {
@@ -106,8 +106,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(
-      `rolecall: internal error (this is a bug in rolecall, not in your policy): ${message}\n` +
-        `Please report it at https://github.com/rolecall-dev/rolecall/issues with the command you ran${debug ? '' : ' (add --debug to see the stack trace)'}.\n`,
+      `rolecall: internal error (this is a bug in rolecall, not in your policy): ${message.split('\n')[0]}; please report it at https://github.com/rolecall-dev/rolecall/issues with the command you ran${debug ? '' : ' (--debug shows the stack trace)'}\n`,
     );
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return exitCodes.usage;

@@ -54,13 +54,17 @@ function stringOption(values: Record<string, string | boolean | undefined>, name
 
 /** Writes through a temporary sibling and a rename: a reader never sees half a file. */
 function writeFileAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.rolecall-tmp-${process.pid}`;
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(temp, text);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing to clean up where the directory itself could not be made
+    }
     throw new UsageError(`cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

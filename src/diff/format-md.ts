@@ -323,12 +323,22 @@ function cell(text: string): string {
   return inline(text).replace(/\|/g, '\\|');
 }
 
-/** A finding message: its backtick code spans kept, the text between them escaped. */
+/**
+ * A finding message: its backtick code spans kept, the text between them
+ * escaped, including Markdown's link, image and emphasis characters: a value
+ * quoted from a policy (which may itself hold backticks) can never become a
+ * live link or image in the bot's comment.
+ */
 function message(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
   const parts = flat.split('`');
-  if (parts.length % 2 === 0) return inline(flat).replace(/`/g, '\\`');
-  return parts.map((part, i) => (i % 2 === 1 ? code(part) : inline(part))).join('');
+  if (parts.length % 2 === 0) return markdownText(flat);
+  return parts.map((part, i) => (i % 2 === 1 ? code(part) : markdownText(part))).join('');
+}
+
+/** Inline text with every Markdown-active character escaped. */
+function markdownText(text: string): string {
+  return inline(text).replace(/[\\`*_~[\]!]/g, '\\$&');
 }
 
 function num(n: number): string {

@@ -128,7 +128,9 @@ function writeRoleGrants(writer: CodeBlockWriter, res: Resolution): void {
     writer.write(`\n  ${tsKey(res.roleIds[r]!)}: {${entries}${entries === '' ? '' : '\n  '}},`);
   }
   if (res.roleIds.length > 0) writer.write('\n');
-  writer.write('} as const satisfies Record<RoleId, Partial<Record<PermissionId, string | true>>>;');
+  // An index signature, not Partial<Record<PermissionId, ...>>: with a permission called `constructor`,
+  // TypeScript would compare that optional key with the object literal's inherited `constructor`.
+  writer.write('} as const satisfies Record<RoleId, { readonly [permission: string]: string | true }>;');
 }
 
 /** A single-quoted TypeScript string literal. */

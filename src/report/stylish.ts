@@ -1,6 +1,7 @@
 import type { Diagnostic, NotEvaluated, Summary } from '../model/diagnostic.js';
 import { lineText, type SourceFile } from '../model/source.js';
 import { palette, type Palette } from './color.js';
+import { escapeControl } from '../util/text.js';
 
 /** Options of the stylish formatter. */
 export interface StylishOptions {
@@ -51,7 +52,7 @@ export function formatStylish(diagnostics: readonly Diagnostic[], summary: Summa
 }
 
 function codeFrame(file: SourceFile, d: Diagnostic, c: Palette): string[] {
-  const text = lineText(file, d.line).replace(/\t/g, ' ');
+  const text = escapeControl(lineText(file, d.line).replace(/\t/g, ' '));
   if (text.trim() === '') return [];
   const gutter = String(d.line);
   let start = d.column - 1;

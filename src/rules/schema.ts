@@ -1,7 +1,12 @@
 import type { Subject } from '../model/diagnostic.js';
 import type { Rule } from './types.js';
 
-const kinds: Record<string, Subject['kind']> = { permissions: 'permission', roles: 'role', groups: 'group', users: 'user' };
+const kinds: ReadonlyMap<string, Subject['kind']> = new Map([
+  ['permissions', 'permission'],
+  ['roles', 'role'],
+  ['groups', 'group'],
+  ['users', 'user'],
+]);
 
 /** A value breaks the JSON Schema (schema/policy.schema.json). */
 export const schemaRule: Rule = {
@@ -9,7 +14,7 @@ export const schemaRule: Rule = {
   *check({ schemaProblems }) {
     for (const problem of schemaProblems) {
       const [section, id] = problem.path;
-      const kind = section === undefined ? undefined : kinds[section];
+      const kind = section === undefined ? undefined : kinds.get(section);
       const subject: Subject = kind !== undefined && id !== undefined ? { kind, id } : { kind: 'file', id: problem.span.file.path };
       yield { message: problem.message, span: problem.span, subject };
     }

@@ -86,7 +86,7 @@ export const unknownReference: Rule = {
         if (text === undefined) continue;
         const colon = text.indexOf(':');
         const kind = text.slice(0, colon) as DefinitionKind;
-        if (!(kind in sectionOf)) continue;
+        if (!Object.hasOwn(sectionOf, kind)) continue;
         check(kind, { id: text.slice(colon + 1), span: exception.span }, owner, 'an exception is about');
       }
     }

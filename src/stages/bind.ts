@@ -26,7 +26,12 @@ import {
 import type { SourceFile, Span } from '../model/source.js';
 import type { SchemaProblem } from './validate.js';
 
-const definitionSections: Record<string, DefinitionKind> = { permissions: 'permission', roles: 'role', groups: 'group', users: 'user' };
+const definitionSections: ReadonlyMap<string, DefinitionKind> = new Map([
+  ['permissions', 'permission'],
+  ['roles', 'role'],
+  ['groups', 'group'],
+  ['users', 'user'],
+]);
 
 /**
  * Merges parsed files into one policy model. Definitions that broke the JSON
@@ -79,7 +84,8 @@ class Binder {
       const [section, item] = problem.path;
       if (section === undefined) return; // the file itself is not a policy mapping
       if (section === 'settings') {
-        broken.add(problem.path.slice(0, 4).join('\0'));
+        // A problem anywhere below a setting, a rule entry or an exception leaves that one out.
+        broken.add(problem.path.slice(0, 3).join('\0'));
         continue;
       }
       broken.add(item === undefined ? section : `${section}\0${item}`);
@@ -90,7 +96,7 @@ class Binder {
         this.quarantined.push({ kind: 'section', id: section, span: this.span(pair.key) });
         continue;
       }
-      const kind = definitionSections[section];
+      const kind = definitionSections.get(section);
       if (kind !== undefined) {
         if (pair.value.kind !== 'map') continue;
         for (const entry of pair.value.pairs) this.bindDefinition(kind, entry, broken.has(`${section}\0${entry.name}`));

@@ -2,6 +2,7 @@ import { compareDiagnostics, subjectKey, type Diagnostic, type Finding, type Not
 import type { ExceptionDef } from '../model/policy.js';
 import { locate, positionAt, shortLocation } from '../model/source.js';
 import type { Rule, RuleContext } from '../rules/types.js';
+import { escapeControl } from '../util/text.js';
 
 /**
  * Runs rules and turns their findings into diagnostics: attaches rule id,
@@ -46,13 +47,13 @@ function toDiagnostic(rule: string, severity: Severity, finding: Finding, except
   return {
     rule,
     severity,
-    message: finding.message,
+    message: escapeControl(finding.message),
     ...location,
     subject: finding.subject,
     ...(finding.target ? { target: finding.target } : {}),
     related: (finding.related ?? []).map((r) => {
       const pos = positionAt(r.span.file, r.span.start);
-      return { file: r.span.file.path, line: pos.line, column: pos.column, message: r.message };
+      return { file: r.span.file.path, line: pos.line, column: pos.column, message: escapeControl(r.message) };
     }),
     suppressed: exception !== undefined,
     ...(exception ? { suppressedBy: `exception at ${shortLocation(exception.span)} (${exception.reason}; approved by ${exception.approvedBy.id} until ${exception.expires})` } : {}),

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../schema/policy.schema.json' with { type: 'json' };
-import type { ParsedFile, YNode } from '../model/ast.js';
+import type { ParsedFile, YMap, YNode, YPair } from '../model/ast.js';
 import type { Span } from '../model/source.js';
 import { compareStrings } from '../model/diagnostic.js';
 import { toData } from '../model/ast.js';
@@ -42,8 +42,17 @@ export function validateFile(parsed: ParsedFile): SchemaProblem[] {
   if (data === null) return [];
   const validate = policyValidator();
   if (validate(data)) return [];
-  return condense(validate.errors ?? []).map((error) => toProblem(parsed, error));
+  const condensed = condense(validate.errors ?? []);
+  const problems = condensed.slice(0, maxProblemsPerFile).map((error) => toProblem(parsed, error));
+  if (condensed.length > maxProblemsPerFile) {
+    const last = problems[problems.length - 1]!;
+    problems.push({ span: last.span, path: last.path, message: `${condensed.length - maxProblemsPerFile} more schema problems in this file were not listed: fix the ones above and check again` });
+  }
+  return problems;
 }
+
+/** Most schema problems reported per file (then one line saying how many more). */
+export const maxProblemsPerFile = 1000;
 
 const keywordPriority: Record<string, number> = {
   additionalProperties: 0,
@@ -55,19 +64,35 @@ const keywordPriority: Record<string, number> = {
   format: 6,
 };
 
+const wrappers = new Set(['if', 'anyOf', 'oneOf', 'not', 'propertyNames', 'false schema']);
+
 function condense(errors: readonly ErrorObject[]): ErrorObject[] {
-  const useful = errors.filter((e) => !['if', 'anyOf', 'oneOf', 'not', 'propertyNames', 'false schema'].includes(e.keyword) || !hasDeeper(errors, e));
+  // Paths that have a specific (non-wrapper) error, and every ancestor of them: a wrapper error
+  // (if/anyOf/...) on such a path only repeats what the specific error says.
+  const covered = new Set<string>();
+  for (const e of errors) {
+    if (wrappers.has(e.keyword)) continue;
+    for (let path = e.instancePath; ; path = path.slice(0, path.lastIndexOf('/'))) {
+      if (covered.has(path)) break;
+      covered.add(path);
+      if (path === '') break;
+    }
+  }
   const byPath = new Map<string, ErrorObject>();
-  for (const error of useful) {
+  for (const error of errors) {
+    if (wrappers.has(error.keyword) && covered.has(error.instancePath)) continue;
     const key = keyFor(error);
     const existing = byPath.get(key);
     if (!existing || priority(error) < priority(existing)) byPath.set(key, error);
   }
   // A `type` error on a node makes errors below it noise.
-  const kept = [...byPath.values()];
-  return kept
-    .filter((e) => !kept.some((other) => other !== e && other.keyword === 'type' && isAncestor(other.instancePath, e.instancePath)))
-    .sort((a, b) => compareStrings(keyFor(a), keyFor(b)));
+  const typeErrors = new Set<string>();
+  for (const e of byPath.values()) if (e.keyword === 'type') typeErrors.add(e.instancePath);
+  const belowTypeError = (path: string): boolean => {
+    for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) if (typeErrors.has(path.slice(0, at))) return true;
+    return typeErrors.size > 0 && path !== '' && typeErrors.has('');
+  };
+  return [...byPath.values()].filter((e) => !belowTypeError(e.instancePath)).sort((a, b) => compareStrings(keyFor(a), keyFor(b)));
 }
 
 function keyFor(error: ErrorObject): string {
@@ -77,14 +102,6 @@ function keyFor(error: ErrorObject): string {
 
 function priority(error: ErrorObject): number {
   return keywordPriority[error.keyword] ?? 10;
-}
-
-function hasDeeper(errors: readonly ErrorObject[], parent: ErrorObject): boolean {
-  return errors.some((e) => e !== parent && !['if', 'anyOf', 'oneOf', 'not', 'propertyNames'].includes(e.keyword) && (e.instancePath === parent.instancePath || isAncestor(parent.instancePath, e.instancePath)));
-}
-
-function isAncestor(ancestor: string, path: string): boolean {
-  return path.startsWith(ancestor + '/');
 }
 
 /** Splits a JSON pointer into unescaped segments. */
@@ -102,7 +119,7 @@ function nodeAt(root: YNode, segments: readonly string[]): { node: YNode; key?: 
   let key: YNode | undefined;
   for (const segment of segments) {
     if (node.kind === 'map') {
-      const pair = node.pairs.find((p) => p.name === segment);
+      const pair = pairIndex(node).get(segment);
       if (!pair) break;
       key = pair.key;
       node = pair.value;
@@ -116,6 +133,19 @@ function nodeAt(root: YNode, segments: readonly string[]): { node: YNode; key?: 
   return key === undefined ? { node } : { node, key };
 }
 
+const pairIndexes = new WeakMap<YMap, Map<string, YPair>>();
+
+/** A map's pairs by name (the first of duplicates), built once per map: lookups in a 50,000-user map stay cheap. */
+function pairIndex(map: YMap): Map<string, YPair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.pairs) if (!index.has(pair.name)) index.set(pair.name, pair);
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
+
 /** `users.bob.roles[1]` for display. */
 export function displayPath(segments: readonly string[]): string {
   let out = '';
@@ -126,13 +156,20 @@ export function displayPath(segments: readonly string[]): string {
   return out === '' ? 'the file' : out;
 }
 
-const sectionNouns: Record<string, string> = { permissions: 'permission', roles: 'role', groups: 'group', users: 'user' };
+const sectionNouns: ReadonlyMap<string, string> = new Map([
+  ['permissions', 'permission'],
+  ['roles', 'role'],
+  ['groups', 'group'],
+  ['users', 'user'],
+]);
 
 function owner(segments: readonly string[]): string {
   const [section, id] = segments;
-  if (section !== undefined && id !== undefined && sectionNouns[section]) return `${sectionNouns[section]} \`${id}\``;
+  const noun = section === undefined ? undefined : sectionNouns.get(section);
+  if (noun !== undefined && id !== undefined) return `${noun} \`${id}\``;
   if (section === 'separationOfDuties' && id !== undefined) return `separationOfDuties[${id}]`;
   if (section === 'assertions' && id !== undefined) return `assertions[${id}]`;
+  if (section === 'settings' && id === 'exceptions' && segments[2] !== undefined) return `settings.exceptions[${segments[2]}]`;
   if (section !== undefined) return `\`${section}\``;
   return 'the file';
 }
@@ -141,7 +178,10 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `\`${value.length > 60 ? value.slice(0, 57) + '...' : value}\``;
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? value.slice(0, 57) + '...' : value;
+    return /[\u0000-\u001f\u007f`]/.test(shown) ? JSON.stringify(shown) : `\`${shown}\``;
+  }
   return `\`${String(value)}\``;
 }
 
@@ -226,7 +266,15 @@ function toProblem(parsed: ParsedFile, error: ErrorObject): SchemaProblem {
       message = `\`${String(toData(found.node))}\` in \`${where}\` is not a valid date: write YYYY-MM-DD (a real calendar day)`;
       break;
     case 'maxLength':
-      message = `\`${where}\` is longer than ${String(params['limit'])} characters`;
+      if (error.propertyName !== undefined) {
+        const child = nodeAt(root, [...segments, error.propertyName]);
+        if (child.key) span = { file: parsed.file, start: child.key.start, end: child.key.end };
+        path = [...segments, error.propertyName];
+        const shown = error.propertyName.length > 40 ? `${error.propertyName.slice(0, 37)}...` : error.propertyName;
+        message = `the id \`${shown}\` in \`${where}\` is ${error.propertyName.length} characters long: ids are at most ${String(params['limit'])} characters`;
+      } else {
+        message = `\`${where}\` is longer than ${String(params['limit'])} characters`;
+      }
       break;
     case 'minLength':
       message = `\`${where}\` must not be empty`;

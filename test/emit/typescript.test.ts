@@ -56,7 +56,7 @@ describe('permissions.ts', () => {
     expect(source).toContain('Do not edit');
     expect(source).toContain("export type PermissionId =\n  | 'billing.refund'\n");
     expect(source).toContain("  'constructor': {\n    'billing.refund': 'account',\n  },\n");
-    expect(source).toContain('} as const satisfies Record<RoleId, Partial<Record<PermissionId, string | true>>>;');
+    expect(source).toContain('} as const satisfies Record<RoleId, { readonly [permission: string]: string | true }>;');
     expect(source).toContain('Object.prototype.hasOwnProperty.call');
     expect(source).not.toMatch(/\bin roleGrants\b/);
   });

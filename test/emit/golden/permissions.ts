@@ -89,7 +89,7 @@ export const roleGrants = {
     'kb.read': true,
     'valueof': true,
   },
-} as const satisfies Record<RoleId, Partial<Record<PermissionId, string | true>>>;
+} as const satisfies Record<RoleId, { readonly [permission: string]: string | true }>;
 
 /** Whether `role` grants `permission`; with `scope`, whether it grants at least that scope. Lookups use own properties only, so ids such as `constructor` never reach `Object.prototype`. */
 export function roleCan<P extends PermissionId>(role: RoleId, permission: P, scope?: Scope<P>): boolean {
