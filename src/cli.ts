@@ -1,8 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { checkCommand } from './cli/check.js';
-import { compileCommand } from './cli/compile.js';
-import { diffCommand, diffUsage } from './cli/diff.js';
-import { explainCommand, whoCanCommand } from './cli/explain.js';
 import { UsageError, exitCodes, type CliIO } from './cli/io.js';
 import { InputError } from './stages/load.js';
 import { version } from './version.js';
@@ -28,31 +24,32 @@ const commands: Record<string, Command> = {
     summary: 'validate and lint a policy',
     usage: 'rolecall check [dir] [--format stylish|json] [--max-warnings N] [--as-of DATE]',
     options: { ...common, format: { type: 'string' }, 'max-warnings': { type: 'string' } },
-    run: checkCommand,
+    // Commands load on use: `check` never pays for ts-morph, which only `compile` needs.
+    run: async (values, positionals, io) => (await import('./cli/check.js')).checkCommand(values, positionals, io),
   },
   compile: {
     summary: 'check, then write the permission matrix and other artifacts',
     usage: 'rolecall compile [dir] [--out DIR] [--check] [--as-of DATE]',
     options: { ...common, out: { type: 'string' }, check: { type: 'boolean' } },
-    run: compileCommand,
+    run: async (values, positionals, io) => (await import('./cli/compile.js')).compileCommand(values, positionals, io),
   },
   diff: {
     summary: 'who gains and loses what between two policies (PR comment, JSON, text)',
-    usage: diffUsage,
+    usage: 'rolecall diff --base DIR|git:REF [--head DIR] [--format md|json|text] [--fail-on escalation|never] [--out FILE] [--json-path FILE] [--as-of DATE]',
     options: { ...common, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'fail-on': { type: 'string' }, out: { type: 'string' }, 'json-path': { type: 'string' } },
-    run: diffCommand,
+    run: async (values, positionals, io) => (await import('./cli/diff.js')).diffCommand(values, positionals, io),
   },
   explain: {
     summary: 'every path by which a user holds a permission, or why not',
     usage: 'rolecall explain USER [PERMISSION] [--dir DIR] [--format text|json] [--as-of DATE]',
     options: { ...common, dir: { type: 'string' }, format: { type: 'string' } },
-    run: explainCommand,
+    run: async (values, positionals, io) => (await import('./cli/explain.js')).explainCommand(values, positionals, io),
   },
   'who-can': {
     summary: 'the users who hold a permission, and through which roles',
     usage: 'rolecall who-can PERMISSION [--scope S] [--dir DIR] [--format text|json] [--as-of DATE]',
     options: { ...common, dir: { type: 'string' }, scope: { type: 'string' }, format: { type: 'string' } },
-    run: whoCanCommand,
+    run: async (values, positionals, io) => (await import('./cli/explain.js')).whoCanCommand(values, positionals, io),
   },
 };
 

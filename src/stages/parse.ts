@@ -1,4 +1,4 @@
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { Alias, Composer, Document, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit, type CST, type Node as YamlNode } from 'yaml';
 import type { ParsedFile, YMap, YNode, YPair, YScalar, YSeq } from '../model/ast.js';
 import type { SourceFile, Span } from '../model/source.js';
 import { fastParse } from './fast-parse.js';
@@ -19,10 +19,17 @@ export interface ParseLimits {
   readonly maxNodes: number;
   /** Deepest nesting of collections. */
   readonly maxDepth: number;
+  /** Most nodes that alias expansion may add to a file (default 100,000). */
+  readonly maxAliasNodes?: number;
 }
 
 /** Default parse limits (documented in docs/security.md). */
-export const defaultParseLimits: ParseLimits = { maxAliasCount: 1000, maxNodes: 5_000_000, maxDepth: 64 };
+export const defaultParseLimits: ParseLimits = { maxAliasCount: 1000, maxNodes: 5_000_000, maxDepth: 64, maxAliasNodes: 100_000 };
+
+/** Most problems reported for one file; past it, one more problem says how many were left out. */
+const maxProblems = 1000;
+
+const parseOptions = { uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false, stringKeys: false } as const;
 
 class BudgetExceeded extends Error {
   constructor(
@@ -40,8 +47,16 @@ class BudgetExceeded extends Error {
  */
 export function parseFile(file: SourceFile, limits: ParseLimits = defaultParseLimits): { parsed: ParsedFile; problems: SyntaxProblem[] } {
   const fast = fastParse(file, limits.maxDepth);
-  if (fast) return { parsed: { file, root: fast.root, partial: fast.problems.length > 0 }, problems: fast.problems };
-  return fullParse(file, limits);
+  if (fast) return { parsed: { file, root: fast.root, partial: fast.problems.length > 0 }, problems: capProblems(fast.problems) };
+  const full = fullParse(file, limits);
+  return { parsed: full.parsed, problems: capProblems(full.problems) };
+}
+
+/** The first `maxProblems` problems of a file, then one that says how many more there are. */
+function capProblems(problems: SyntaxProblem[]): SyntaxProblem[] {
+  if (problems.length <= maxProblems) return problems;
+  const next = problems[maxProblems]!;
+  return [...problems.slice(0, maxProblems), { span: next.span, message: `${problems.length - maxProblems} more YAML problems in this file are not listed: fix the ones above first` }];
 }
 
 /** Parses with the full `yaml` parser (every construct, every error message). */
@@ -50,7 +65,24 @@ export function fullParse(file: SourceFile, limits: ParseLimits = defaultParseLi
   const at = (start: number, end: number): Span => ({ file, start, end: Math.max(start, end) });
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(file.text, { uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false, stringKeys: false });
+    // The YAML library builds documents recursively: nesting deep enough to
+    // exhaust the stack can take the whole process down (V8 aborts when the
+    // stack runs out inside its regular-expression compiler), so the depth is
+    // measured on the flat token stream first.
+    // Text that is not YAML at all can hold millions of syntax errors, which
+    // cost the YAML library seconds and gigabytes to report one by one.
+    const tokens = [...new Parser().parse(file.text)];
+    const scan = scanTokens(tokens, limits.maxDepth);
+    if (scan.tooDeep !== undefined) {
+      problems.push({ span: at(scan.tooDeep, scan.tooDeep + 1), message: depthMessage(limits.maxDepth) });
+      return { parsed: { file, root: undefined, partial: true }, problems };
+    }
+    if (scan.errors > maxProblems) {
+      const first = scan.firstError ?? 0;
+      problems.push({ span: at(first, first + 1), message: `more than ${maxProblems} YAML syntax errors, the first here: is this a YAML file? Fix the first error, then run again` });
+      return { parsed: { file, root: undefined, partial: true }, problems };
+    }
+    doc = composeFirstDocument(tokens, file.text.length);
   } catch (error) {
     problems.push({ span: at(0, 0), message: `the YAML parser failed: ${(error as Error).message}` });
     return { parsed: { file, root: undefined, partial: true }, problems };
@@ -77,6 +109,86 @@ export function fullParse(file: SourceFile, limits: ParseLimits = defaultParseLi
     return { parsed: { file, root: undefined, partial: true }, problems };
   }
   return { parsed: { file, root, partial: partial || converter.sawProblem }, problems };
+}
+
+/** Composes the first YAML document of a token stream, as `parseDocument` does (a second document is an error). */
+function composeFirstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer(parseOptions).compose(tokens, true, length)) {
+    if (!doc) {
+      doc = next;
+      continue;
+    }
+    const [start, end] = next.range;
+    doc.errors.push(new YAMLParseError([start, end], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+    break;
+  }
+  if (!doc) throw new Error('the YAML composer produced no document');
+  return doc;
+}
+
+/** What a scan of the concrete syntax tree found. */
+export interface TokenScan {
+  /** Offset of the first node nested deeper than the limit. */
+  readonly tooDeep?: number;
+  /** Syntax error tokens, and the offset of the first. */
+  readonly errors: number;
+  readonly firstError?: number;
+}
+
+/**
+ * Scans the concrete syntax tree with an explicit stack (no input can exhaust
+ * the call stack): the first node nested deeper than `maxDepth` (the
+ * document's top node is depth 0), and how many syntax error tokens there are.
+ */
+export function scanTokens(tokens: readonly CST.Token[], maxDepth: number): TokenScan {
+  const stack: [CST.Token, number][] = [];
+  let errors = 0;
+  let firstError: number | undefined;
+  const count = (list: readonly { type: string; offset: number }[] | undefined): void => {
+    if (list === undefined) return;
+    for (const token of list) {
+      if (token.type !== 'error') continue;
+      errors++;
+      firstError ??= token.offset;
+    }
+  };
+  for (let i = tokens.length - 1; i >= 0; i--) stack.push([tokens[i]!, -1]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    switch (token.type) {
+      case 'error':
+        count([token]);
+        break;
+      case 'document':
+        count(token.start);
+        count(token.end);
+        if (token.value) stack.push([token.value, 0]);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        if (depth > maxDepth) return { tooDeep: token.offset, errors, ...(firstError === undefined ? {} : { firstError }) };
+        if (token.type === 'flow-collection') count(token.end);
+        for (let i = token.items.length - 1; i >= 0; i--) {
+          const item = token.items[i]!;
+          count(item.start);
+          count(item.sep);
+          if (item.value) stack.push([item.value, depth + 1]);
+          if (item.key) stack.push([item.key, depth + 1]);
+        }
+        break;
+      }
+      default:
+        if (depth > maxDepth) return { tooDeep: token.offset, errors, ...(firstError === undefined ? {} : { firstError }) };
+        if ('end' in token) count(token.end);
+    }
+  }
+  return { errors, ...(firstError === undefined ? {} : { firstError }) };
+}
+
+function depthMessage(maxDepth: number): string {
+  return `YAML nesting deeper than ${maxDepth} levels: policies never need this much`;
 }
 
 /** Moves an error that sits on trailing blank space back onto the last content before it, so the code frame shows something. */
@@ -110,6 +222,9 @@ function yamlMessage(code: string, message: string): string {
 class Converter {
   private aliasCount = 0;
   private nodeCount = 0;
+  private aliasNodeCount = 0;
+  private readonly maxAliasNodes: number;
+  private targets: Map<Alias, YamlNode | undefined> | undefined;
   sawProblem = false;
 
   constructor(
@@ -117,15 +232,40 @@ class Converter {
     private readonly file: SourceFile,
     private readonly limits: ParseLimits,
     private readonly problems: SyntaxProblem[],
-  ) {}
+  ) {
+    this.maxAliasNodes = limits.maxAliasNodes ?? defaultParseLimits.maxAliasNodes ?? 100_000;
+  }
+
+  /**
+   * The node an alias refers to: the last anchor of that name before it, in
+   * document order. `Alias.resolve` walks the whole document on every call,
+   * which makes many aliases in a large file quadratic; this table is built
+   * once.
+   */
+  private resolve(alias: Alias): YamlNode | undefined {
+    if (this.targets === undefined) {
+      const targets = new Map<Alias, YamlNode | undefined>();
+      const anchors = new Map<string, YamlNode>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.targets = targets;
+    }
+    return this.targets.get(alias);
+  }
 
   convert(node: unknown, depth: number, aliasAt?: number): YNode {
     if (++this.nodeCount > this.limits.maxNodes) {
       throw new BudgetExceeded(`the file expands to more than ${this.limits.maxNodes} YAML nodes (alias expansion?): split it or remove aliases`, aliasAt ?? 0);
     }
+    if (aliasAt !== undefined && ++this.aliasNodeCount > this.maxAliasNodes) {
+      throw new BudgetExceeded(`aliases in this file expand to more than ${this.maxAliasNodes} YAML nodes: write the values out or use fewer aliases (a YAML "billion laughs" expands exponentially)`, aliasAt);
+    }
     if (depth > this.limits.maxDepth) {
-      const start = rangeOf(node)[0];
-      throw new BudgetExceeded(`YAML nesting deeper than ${this.limits.maxDepth} levels: policies never need this much`, start);
+      throw new BudgetExceeded(depthMessage(this.limits.maxDepth), aliasAt ?? rangeOf(node)[0]);
     }
     if (isAlias(node)) return this.alias(node, depth);
     const [start, end] = rangeOf(node);
@@ -176,7 +316,7 @@ class Converter {
     if (++this.aliasCount > this.limits.maxAliasCount) {
       throw new BudgetExceeded(`more than ${this.limits.maxAliasCount} aliases in one file: remove the aliases (a YAML "billion laughs" expands exponentially)`, start);
     }
-    const target = node.resolve(this.doc);
+    const target = this.resolve(node);
     if (target === undefined) {
       this.problems.push({ span: { file: this.file, start, end: start + node.source.length + 1 }, message: `alias \`*${node.source}\` has no anchor: define \`&${node.source}\` before using it` });
       this.sawProblem = true;
@@ -191,7 +331,7 @@ class Converter {
       return { kind: 'scalar', start: aliasAt ?? start, end: aliasAt ?? end, value: scalarValue(key.value) };
     }
     if (isAlias(key)) {
-      const target = key.resolve(this.doc);
+      const target = this.resolve(key);
       if (isScalar(target)) {
         const [start, end] = rangeOf(key);
         return { kind: 'scalar', start, end, value: scalarValue(target.value) };
