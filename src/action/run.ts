@@ -1,10 +1,10 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { EOL } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { artifactNames, outputFiles } from '../cli/compile.js';
 import { UsageError } from '../cli/io.js';
-import { writeAtomically, type OutputFile } from '../cli/write.js';
+import { writeAtomically, writeFileAtomically, type OutputFile } from '../cli/write.js';
 import { checkPolicy, type CheckResult } from '../compile.js';
 import { formatDiff, formatDiffJson, runDiffSides, type DiffReport } from '../diff/index.js';
 import { formatSarif } from '../report/sarif.js';
@@ -203,17 +203,12 @@ function writeArtifacts(absoluteOut: string, files: readonly OutputFile[]): void
   }
 }
 
-/** Writes a whole text file through a temporary sibling and a rename: a reader never sees half a file. */
+/** Writes a whole text file atomically; file-system errors are input errors of the Action. */
 function writeTextFile(file: string, text: string): void {
-  const temp = `${file}.rolecall-tmp-${process.pid}`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temp, text);
-    renameSync(temp, file);
+    writeFileAtomically(file, text);
   } catch (error) {
-    rmSync(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string') throw error;
-    throw new InputError(`cannot write \`${file}\`: ${code}`);
+    if (!(error instanceof UsageError)) throw error;
+    throw new InputError(error.message);
   }
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffFormats, formatDiff, formatDiffJson, runDiff } from '../diff/index.js';
 import { useColor } from '../report/color.js';
+import { writeFileAtomically } from './write.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
 import { asOfOption, choiceOption, loadLimitsOption } from './options.js';
 
@@ -52,19 +52,3 @@ function stringOption(values: Record<string, string | boolean | undefined>, name
   return value;
 }
 
-/** Writes through a temporary sibling and a rename: a reader never sees half a file. */
-function writeFileAtomically(file: string, text: string): void {
-  const temp = `${file}.rolecall-tmp-${process.pid}`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing to clean up where the directory itself could not be made
-    }
-    throw new UsageError(`cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}

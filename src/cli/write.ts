@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './io.js';
 
@@ -297,4 +297,26 @@ function compare(dir: string, files: readonly OutputFile[]): { changed: string[]
   }
   const extra = exists ? readdirSync(dir).filter((name) => !expected.has(name)) : [];
   return { changed, missing, extra };
+}
+
+/**
+ * Writes one text file through a temporary sibling and a rename: a reader
+ * never sees half a file. File-system errors become one-line user errors.
+ */
+export function writeFileAtomically(file: string, text: string): void {
+  const temp = `${file}.rolecall-tmp-${process.pid}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing to clean up where the directory itself could not be made
+    }
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (typeof code !== 'string') throw error;
+    throw new UsageError(`cannot write \`${file}\`: ${fileErrorText(code)}`);
+  }
 }
