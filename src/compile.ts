@@ -118,8 +118,7 @@ export function checkPolicy(loaded: LoadedPolicy, options: PipelineOptions): Che
     return byFile;
   });
 
-  const bound = time('bind', () => bind(parsed, problemsByFile));
-  const model = bound;
+  const model = time('bind', () => bind(parsed, problemsByFile));
   // The trees are not needed once bound (the model keeps every span): keep only
   // whether each file parsed, so a large policy does not hold its syntax tree.
   const files = parsed.map((file): ParsedFile => ({ file: file.file, partial: file.partial, root: file.root === undefined ? undefined : boundStub }));

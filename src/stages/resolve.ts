@@ -281,10 +281,19 @@ export class Resolution {
     return access;
   }
 
-  /** The level at which user u effectively holds permission p (0: not held). */
+  /** The level at which user u effectively holds permission p (0: not held), from the user's sparse levels. */
   level(u: number, p: number): number {
-    const { grant, deny } = this.access(u);
-    return deny[p] ? 0 : grant[p]!;
+    const { perms, levels } = this.userLevels(u);
+    let lo = 0;
+    let hi = perms.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const q = perms[mid]!;
+      if (q === p) return levels[mid]!;
+      if (q < p) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
   }
 
   /** The effective level of every permission for user u (after denies), as a dense array. */

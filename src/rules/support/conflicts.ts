@@ -4,21 +4,9 @@ import { shortLocation } from '../../model/source.js';
 import { containmentChain, shortestPermissionPath, shortestRolePath, type AccessPath, type Hop } from '../../stages/paths.js';
 import type { Resolution } from '../../stages/resolve.js';
 
-/**
- * A path as people read it, each hop with the `file:line` that creates it:
- * `group \`finance\` (policies/groups.yaml:4) > role \`payment_approver\` (policies/groups.yaml:6)`.
- * The user hop is left out: the finding already names the user.
- */
-export function describePath(path: AccessPath): string {
-  return path
-    .filter((hop) => hop.kind !== 'user')
-    .map(describeHop)
-    .join(' > ');
-}
+import { describePath } from './paths.js';
 
-function describeHop(hop: Hop): string {
-  return `${hop.kind} \`${hop.id}\`${hop.span ? ` (${shortLocation(hop.span)})` : ''}`;
-}
+export { describePath };
 
 /**
  * How a user came to hold the item at the end of a path, without locations, for

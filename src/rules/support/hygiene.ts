@@ -5,16 +5,9 @@ import type { Hop } from '../../stages/paths.js';
 import type { Resolution } from '../../stages/resolve.js';
 import type { RuleContext } from '../types.js';
 
-/**
- * `group \`agents\` (groups.yaml:4) > role \`agent\` (groups.yaml:6) > grant \`case.read@own\` (roles.yaml:9)`:
- * every hop after the user, each with the file:line that creates it.
- */
-export function describePath(path: readonly Hop[]): string {
-  return path
-    .filter((hop) => hop.kind !== 'user')
-    .map((hop) => `${hop.kind} \`${hop.id}\`${hop.span ? ` (${shortLocation(hop.span)})` : ''}`)
-    .join(' > ');
-}
+import { describePath } from './paths.js';
+
+export { describePath };
 
 /** `case.read@own` for a scoped permission at a level, `kb.read` for an unscoped one. */
 export function permissionAt(res: Resolution, p: number, level: number): string {
