@@ -30,7 +30,7 @@ function prng(seed) {
 /** Generates organisation `size` into `dir` (skipped when already generated with the same parameters). */
 export function generate(size, dir, seed = 42) {
   const shape = sizes[size];
-  const stamp = JSON.stringify({ size, seed, shape, version: 6 });
+  const stamp = JSON.stringify({ size, seed, shape, version: 7 });
   const stampFile = path.join(dir, '.generated');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   rmSync(dir, { recursive: true, force: true });
@@ -44,7 +44,7 @@ export function generate(size, dir, seed = 42) {
   const permissions = [];
   const out = ['permissions:'];
   for (let i = 0; i < shape.permissions; i++) {
-    const id = `res${String(i % resources).padStart(4, '0')}.act${i}`;
+    const id = `p${i % resources}.a${i}`;
     const scoped = random() < 0.3;
     const r = random();
     const risk = i % 97 === 0 ? 'critical' : i % 31 === 0 ? 'high' : r < 0.25 ? 'medium' : 'low';
@@ -60,7 +60,7 @@ export function generate(size, dir, seed = 42) {
   // Admin roles (a few) grant the risky permissions, are privileged, contained by nobody.
   const adminCount = Math.max(2, Math.floor(shape.roles / 100));
   const roles = [];
-  for (let i = 0; i < shape.roles; i++) roles.push({ id: `role${String(i).padStart(5, '0')}`, level: i < adminCount ? -1 : i % ROLE_DEPTH, admin: i < adminCount });
+  for (let i = 0; i < shape.roles; i++) roles.push({ id: `r${i}`, level: i < adminCount ? -1 : i % ROLE_DEPTH, admin: i < adminCount });
   const byLevel = Array.from({ length: ROLE_DEPTH }, (_, l) => roles.filter((r) => r.level === l));
   // First pass: grants and containment; second pass: write, with denies only as carve-outs
   // (a role denying one permission that a role it contains grants: the common, intended use).
@@ -104,11 +104,11 @@ export function generate(size, dir, seed = 42) {
   for (let i = 0; i < shape.users; i++) {
     const external = i % 20 === 19;
     const inactive = !external && i % 50 === 7;
-    users.push({ id: `user${String(i).padStart(6, '0')}`, external, inactive, groups: 0 });
+    users.push({ id: `u${i}`, external, inactive, groups: 0 });
   }
   // Groups in levels 0..5: subgroups are at the next level (nesting <= 6).
   const groups = [];
-  for (let i = 0; i < shape.groups; i++) groups.push({ id: `group${String(i).padStart(5, '0')}`, level: i % GROUP_DEPTH, members: [] });
+  for (let i = 0; i < shape.groups; i++) groups.push({ id: `g${i}`, level: i % GROUP_DEPTH, members: [] });
   const groupLevels = Array.from({ length: GROUP_DEPTH }, (_, l) => groups.filter((g) => g.level === l));
   const nonAdmin = roles.filter((r) => !r.admin);
   const shallow = nonAdmin.filter((r) => r.level >= 4);

@@ -1,7 +1,8 @@
 import { compareStrings } from '../model/diagnostic.js';
 import type { Resolution } from '../stages/resolve.js';
 import { groupRoleClosure, idsOf, levelRecord } from './ids.js';
-import { indent, nestedJson, streamObject, streamObjectText } from './json-stream.js';
+import { BytePool, ChunkedBytes, decodeChunks } from './bytes.js';
+import { indent, nestedJson, streamObject } from './json-stream.js';
 import type { Artifact, EmitInput } from './types.js';
 
 /** The `format` of matrix.json. */
@@ -14,11 +15,40 @@ export const matrixFormat = 'rolecall.matrix/v1';
  */
 export const matrixJson: Artifact = {
   name: 'matrix.json',
-  render: renderMatrixJson,
+  render: (input) => decodeChunks(renderMatrixJsonBytes(input)),
+  renderBytes: renderMatrixJsonBytes,
 };
 
-/** The chunks of matrix.json; joined, they equal `canonicalJson` of the whole document. */
-export function* renderMatrixJson(input: EmitInput): Generator<string> {
+/** The chunks of matrix.json as text; joined, they equal `canonicalJson` of the whole document. */
+export function renderMatrixJson(input: EmitInput): Iterable<string> {
+  return decodeChunks(renderMatrixJsonBytes(input));
+}
+
+/**
+ * The bytes of matrix.json in chunks of about 1 MB. The small sections are
+ * written as text; `users` (most of the file: every effective permission of
+ * every user) is copied together from pieces encoded once per permission and
+ * level, role and group.
+ */
+export function* renderMatrixJsonBytes(input: EmitInput): Generator<Uint8Array> {
+  const res = input.result.resolution;
+  const out = new ChunkedBytes();
+  for (const text of renderHead(input)) {
+    out.text(text);
+    yield* out.drain();
+  }
+  const users = new UserJson(res);
+  for (let u = 0; u < res.userIds.length; u++) {
+    out.text(`${u === 0 ? '{' : ','}\n${indent(2)}${JSON.stringify(res.userIds[u]!)}: `);
+    users.write(out, u);
+    yield* out.drain();
+  }
+  out.text(res.userIds.length === 0 ? '{}\n}\n' : `\n${indent(1)}}\n}\n`);
+  yield* out.finish();
+}
+
+/** matrix.json up to and including `"users": `, as text chunks. */
+function* renderHead(input: EmitInput): Generator<string> {
   const res = input.result.resolution;
   yield `{\n  "asOf": ${JSON.stringify(res.asOf)},\n  "format": ${JSON.stringify(matrixFormat)},\n  "groups": `;
   yield* streamObject(res.groupIds.length, (g) => [res.groupIds[g]!, groupEntry(res, g)], 1);
@@ -28,9 +58,6 @@ export function* renderMatrixJson(input: EmitInput): Generator<string> {
   yield* streamObject(res.roleIds.length, (r) => [res.roleIds[r]!, roleEntry(res, r)], 1);
   const files = input.result.files.map((f) => f.path).sort(compareStrings);
   yield `,\n  "source": ${nestedJson({ digest: input.digest, files }, 1)},\n  "users": `;
-  const cache: UserTextCache = { levels: new LevelsJson(res, 3), shared: new Map() };
-  yield* streamObjectText(res.userIds.length, (u) => [res.userIds[u]!, userEntryText(res, u, cache)], 1);
-  yield '\n}\n';
 }
 
 /** `groups.<g>`: effective (active) members and the role closure of the group's own roles. */
@@ -66,86 +93,109 @@ export function userEntry(res: Resolution, u: number): { groups: string[]; permi
   };
 }
 
-/** The parts of a user entry that depend only on the user's source roles, as JSON text at depth 3. */
-export interface SharedUserText {
-  readonly permissions: string;
-  readonly roles: string;
-}
-
-/** What `userEntryText` reuses between users. */
-export interface UserTextCache {
-  /** Member texts of `permissions` at depth 3. */
-  readonly levels: LevelsJson;
-  /** Shared parts by source-role set. */
-  readonly shared: Map<string, SharedUserText>;
-}
-
-/** Distinct source-role sets whose JSON text is kept for reuse (cleared when full). */
-const maxSharedEntries = 1024;
-
 /**
- * `users.<u>` as canonical JSON text at depth 2, equal to `nestedJson(userEntry(res, u), 2)`.
- * Users with the same source roles (members of the same groups) share their
- * `permissions` and `roles` text, which is most of the document.
+ * Writes `users.<u>` as canonical JSON bytes at depth 2, equal to
+ * `nestedJson(userEntry(res, u), 2)`: each list member and each permission
+ * member is one piece (`\n<indent>"id": value,`) copied from a pool; the comma
+ * after the last member is taken back.
  */
-export function userEntryText(res: Resolution, u: number, cache: UserTextCache): string {
-  const shared = cache.shared;
-  const def = res.model.users.get(res.userIds[u]!)!;
-  const key = res.userSources[u]!.join(',');
-  let parts = shared.get(key);
-  if (!parts) {
-    const { perms, levels } = res.userLevels(u);
-    parts = { permissions: cache.levels.sparseText(perms, levels), roles: nestedJson(idsOf(res.roleIds, res.userRoles[u]!.toArray()), 3) };
-    if (shared.size >= maxSharedEntries) shared.clear();
-    shared.set(key, parts);
-  }
-  const pad = indent(3);
-  return (
-    `{\n${pad}"groups": ${nestedJson(idsOf(res.groupIds, res.userGroups[u]!), 3)},\n${pad}"permissions": ${parts.permissions},\n` +
-    `${pad}"roles": ${parts.roles},\n${pad}"status": ${JSON.stringify(def.status)},\n${pad}"type": ${JSON.stringify(def.type)}\n${indent(2)}}`
-  );
-}
+export class UserJson {
+  private readonly pool = new BytePool();
+  private readonly permStart: Int32Array;
+  private readonly permEnd: Int32Array;
+  private readonly width: number;
+  private readonly role: PieceTable;
+  private readonly group: PieceTable;
+  private readonly longestPermission: number;
 
-/**
- * Writes permission levels (minus `deny`, when given) as canonical JSON text at
- * a depth: `nestedJson(levelRecord(res, levels), depth)` without the
- * intermediate object, from member texts made once per permission and level.
- */
-export class LevelsJson {
-  private readonly members: string[][];
-  private readonly close: string;
-
-  constructor(res: Resolution, depth: number) {
-    const pad = indent(depth + 1);
-    this.members = res.permissionIds.map((id, p) => {
-      const key = `${pad}${JSON.stringify(id)}: `;
-      const texts = [''];
+  constructor(private readonly res: Resolution) {
+    const pool = this.pool;
+    const memberPad = indent(4);
+    this.width = 1 + res.permissionIds.reduce((n, _, p) => Math.max(n, res.widest(p)), 0);
+    this.permStart = new Int32Array(res.permissionIds.length * this.width);
+    this.permEnd = new Int32Array(res.permissionIds.length * this.width);
+    let longest = 0;
+    res.permissionIds.forEach((id, p) => {
+      const key = `\n${memberPad}${JSON.stringify(id)}: `;
       for (let level = 1; level <= res.widest(p); level++) {
         const value = res.levelValue(p, level);
-        texts.push(key + (value === true ? 'true' : JSON.stringify(value)));
+        const k = p * this.width + level;
+        this.permStart[k] = pool.add(`${key}${value === true ? 'true' : JSON.stringify(value)},`);
+        this.permEnd[k] = pool.size;
+        longest = Math.max(longest, pool.size - this.permStart[k]!);
       }
-      return texts;
     });
-    this.close = `\n${indent(depth)}}`;
+    this.longestPermission = longest;
+    this.role = pieceTable(pool, res.roleIds, memberPad);
+    this.group = pieceTable(pool, res.groupIds, memberPad);
   }
 
-  /** The JSON object text of sparse levels (ascending permissions with their levels). */
-  sparseText(perms: Int32Array, levels: Uint8Array): string {
-    if (perms.length === 0) return '{}';
-    const members = this.members;
-    const out: string[] = new Array(perms.length);
-    for (let i = 0; i < perms.length; i++) out[i] = members[perms[i]!]![levels[i]!]!;
-    return `{\n${out.join(',\n')}${this.close}`;
-  }
-
-  /** The JSON object text of `levels`, leaving out permissions marked in `deny`. */
-  text(levels: Uint8Array, deny?: Uint8Array): string {
-    const out: string[] = [];
-    const members = this.members;
-    for (let p = 0; p < levels.length; p++) {
-      const level = levels[p]!;
-      if (level !== 0 && (deny === undefined || deny[p] === 0)) out.push(members[p]![level]!);
+  write(out: ChunkedBytes, u: number): void {
+    const res = this.res;
+    const def = res.model.users.get(res.userIds[u]!)!;
+    const pad = indent(3);
+    out.text(`{\n${pad}"groups": `);
+    this.list(out, this.group, res.userGroups[u]!);
+    out.text(`,\n${pad}"permissions": `);
+    const { perms, levels } = res.userLevels(u);
+    if (perms.length === 0) out.text('{}');
+    else {
+      out.ensure(1 + perms.length * this.longestPermission + 16);
+      const buffer = out.buffer;
+      const bytes = this.pool.bytes;
+      const start = this.permStart;
+      const end = this.permEnd;
+      const width = this.width;
+      let pos = out.pos;
+      buffer[pos++] = 0x7b; // {
+      for (let i = 0; i < perms.length; i++) {
+        const k = perms[i]! * width + levels[i]!;
+        for (let b = start[k]!, e = end[k]!; b < e; b++) buffer[pos++] = bytes[b]!;
+      }
+      out.pos = pos - 1; // the last comma
+      out.text(`\n${pad}}`);
     }
-    return out.length === 0 ? '{}' : `{\n${out.join(',\n')}${this.close}`;
+    out.text(`,\n${pad}"roles": `);
+    this.list(out, this.role, res.userRoles[u]!.toArray());
+    out.text(`,\n${pad}"status": ${JSON.stringify(def.status)},\n${pad}"type": ${JSON.stringify(def.type)}\n${indent(2)}}`);
   }
+
+  /** A JSON array of ids at depth 3, from their pieces. */
+  private list(out: ChunkedBytes, table: PieceTable, indices: ArrayLike<number>): void {
+    if (indices.length === 0) {
+      out.text('[]');
+      return;
+    }
+    out.ensure(1 + indices.length * table.longest + 16);
+    const buffer = out.buffer;
+    const bytes = this.pool.bytes;
+    let pos = out.pos;
+    buffer[pos++] = 0x5b; // [
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i]!;
+      for (let b = table.start[k]!, e = table.end[k]!; b < e; b++) buffer[pos++] = bytes[b]!;
+    }
+    out.pos = pos - 1;
+    out.text(`\n${indent(3)}]`);
+  }
+}
+
+/** Pool offsets of one piece per id. */
+interface PieceTable {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly longest: number;
+}
+
+/** `\n<pad>"id",` for every id. */
+function pieceTable(pool: BytePool, ids: readonly string[], pad: string): PieceTable {
+  const start = new Int32Array(ids.length);
+  const end = new Int32Array(ids.length);
+  let longest = 0;
+  ids.forEach((id, i) => {
+    start[i] = pool.add(`\n${pad}${JSON.stringify(id)},`);
+    end[i] = pool.size;
+    longest = Math.max(longest, end[i]! - start[i]!);
+  });
+  return { start, end, longest };
 }

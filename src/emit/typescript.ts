@@ -1,4 +1,4 @@
-import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, type CodeBlockWriter, type StatementStructures, type WriterFunction } from 'ts-morph';
+import { IndentationText, NewLineKind, Node, Project, QuoteKind, StructureKind, type CodeBlockWriter, type StatementStructures, type WriterFunction } from 'ts-morph';
 import type { Resolution } from '../stages/resolve.js';
 import type { Artifact, EmitInput } from './types.js';
 
@@ -6,28 +6,50 @@ import type { Artifact, EmitInput } from './types.js';
  * `permissions.ts`: a TypeScript module for applications that check access in
  * code. Permission and role ids as union types, each permission's scope order,
  * each role's resolved grants (after containment and denies) as a const object,
- * and a typed `roleCan(role, permission, scope?)`. Built with ts-morph on an
- * in-memory file system, then printed.
+ * and a typed `roleCan(role, permission, scope?)`. The module is built with
+ * ts-morph on an in-memory file system; the entries of `roleGrants` (roles ×
+ * grants, most of the file) are streamed into its object literal.
  */
 export const permissionsModule: Artifact = {
   name: 'permissions.ts',
   render: renderPermissionsModule,
 };
 
-/** The text of permissions.ts, as one chunk (it grows with roles × grants, not with users). */
+/** About how many UTF-16 units of `roleGrants` entries go in one chunk. */
+const chunkLength = 1 << 20;
+
+/**
+ * The text of permissions.ts: the module up to `roleGrants`' opening brace, its
+ * entries in chunks of about 1 MB, then the rest of the module.
+ */
 export function* renderPermissionsModule(input: EmitInput): Generator<string> {
-  yield printPermissionsModule(input);
+  const res = input.result.resolution;
+  const { head, tail } = printModuleSkeleton(input);
+  yield head;
+  yield* roleGrantsEntries(res);
+  yield tail;
+}
+
+/** The whole text of permissions.ts as one string. */
+export function printPermissionsModule(input: EmitInput): string {
+  let text = '';
+  for (const chunk of renderPermissionsModule(input)) text += chunk;
+  return text;
 }
 
 /**
- * Builds permissions.ts as one ts-morph source-file structure and prints it.
- * The file is created from the whole structure at once (one print, one parse):
- * adding statements one by one re-parses a file that can hold hundreds of
- * thousands of grant lines. The id unions and the two large const objects are
- * written by writer functions as top-level statements, so their layout is
- * exactly ours (a structure's type or initializer gets a hanging indent).
+ * Builds permissions.ts as one ts-morph source-file structure, with an empty
+ * `roleGrants` object literal, and prints it split inside that literal (found
+ * in the parsed file, so no id can be mistaken for the split point). The file
+ * is created from the whole structure at once (one print, one parse). The id
+ * unions and the const objects are written by writer functions as top-level
+ * statements, so their layout is exactly ours (a structure's type or
+ * initializer gets a hanging indent). The entries of `roleGrants` are not part
+ * of the structure: printing hundreds of thousands of grant lines through
+ * ts-morph's writer and parsing them back cost seconds at 1,000 roles × 2,000
+ * permissions; `roleGrantsEntries` writes them from the resolved levels.
  */
-export function printPermissionsModule(input: EmitInput): string {
+function printModuleSkeleton(input: EmitInput): { head: string; tail: string } {
   const res = input.result.resolution;
   const project = new Project({
     useInMemoryFileSystem: true,
@@ -50,7 +72,7 @@ export function printPermissionsModule(input: EmitInput): string {
       typeParameters: [{ name: 'P', constraint: 'PermissionId', default: 'PermissionId' }],
       type: 'P extends keyof typeof permissionScopes ? (typeof permissionScopes)[P][number] : never',
     },
-    (writer) => writeRoleGrants(writer.blankLineIfLastNot(), res),
+    (writer) => writeRoleGrants(writer.blankLineIfLastNot()),
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -95,7 +117,12 @@ export function printPermissionsModule(input: EmitInput): string {
     },
   ];
   const file = project.createSourceFile('permissions.ts', { statements }, { overwrite: true });
-  return file.getFullText().replace(/\n*$/, '\n');
+  let grants = file.getVariableDeclarationOrThrow('roleGrants').getInitializerOrThrow();
+  while (Node.isSatisfiesExpression(grants) || Node.isAsExpression(grants)) grants = grants.getExpression();
+  if (!Node.isObjectLiteralExpression(grants) || grants.getProperties().length > 0) throw new Error('permissions.ts: roleGrants is not an empty object literal');
+  const text = file.getFullText().replace(/\n*$/, '\n');
+  const split = grants.getStart() + 1;
+  return { head: text.slice(0, split), tail: text.slice(split) };
 }
 
 function writeUnion(writer: CodeBlockWriter, name: string, doc: string, ids: readonly string[]): void {
@@ -113,24 +140,54 @@ function writePermissionScopes(writer: CodeBlockWriter, res: Resolution): void {
   writer.write('} as const satisfies Record<PermissionId, readonly string[]>;');
 }
 
-function writeRoleGrants(writer: CodeBlockWriter, res: Resolution): void {
+/** The `roleGrants` declaration with an empty object literal: its entries come from `roleGrantsEntries`. */
+function writeRoleGrants(writer: CodeBlockWriter): void {
   writer.writeLine('/** What each role effectively grants, after containment and denies: the scope, or `true` for a permission without scopes. */');
-  writer.write('export const roleGrants = {');
+  // An index signature, not Partial<Record<PermissionId, ...>>: with a permission called `constructor`,
+  // TypeScript would compare that optional key with the object literal's inherited `constructor`.
+  writer.write('export const roleGrants = {} as const satisfies Record<RoleId, { readonly [permission: string]: string | true }>;');
+}
+
+/**
+ * The entries of `roleGrants`, in role order, in chunks of about `chunkLength`:
+ * `\n  'role': {` with one `\n    'permission': value,` line per grant and
+ * `\n  },` (or `{},` for a role without grants), then a newline before the
+ * closing brace when there is any role. Each (permission, level) line is
+ * written once and reused by every role that grants it.
+ */
+function* roleGrantsEntries(res: Resolution): Generator<string> {
+  const lines: string[][] = res.permissionIds.map((id, p) => {
+    const key = `\n    ${tsKey(id)}: `;
+    const byLevel = [''];
+    for (let level = 1; level <= res.widest(p); level++) {
+      const value = res.levelValue(p, level);
+      byLevel.push(`${key}${value === true ? 'true' : tsString(value)},`);
+    }
+    return byLevel;
+  });
+  let parts: string[] = [];
+  let length = 0;
   for (let r = 0; r < res.roleIds.length; r++) {
     const levels = res.roleLevels(r);
-    let entries = '';
+    let entry = `\n  ${tsKey(res.roleIds[r]!)}: {`;
+    let empty = true;
     for (let p = 0; p < levels.length; p++) {
       const level = levels[p]!;
       if (level === 0) continue;
-      const value = res.levelValue(p, level);
-      entries += `\n    ${tsKey(res.permissionIds[p]!)}: ${value === true ? 'true' : tsString(value)},`;
+      entry += lines[p]![level]!;
+      empty = false;
     }
-    writer.write(`\n  ${tsKey(res.roleIds[r]!)}: {${entries}${entries === '' ? '' : '\n  '}},`);
+    entry += empty ? '},' : '\n  },';
+    parts.push(entry);
+    length += entry.length;
+    if (length >= chunkLength) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
+    }
   }
-  if (res.roleIds.length > 0) writer.write('\n');
-  // An index signature, not Partial<Record<PermissionId, ...>>: with a permission called `constructor`,
-  // TypeScript would compare that optional key with the object literal's inherited `constructor`.
-  writer.write('} as const satisfies Record<RoleId, { readonly [permission: string]: string | true }>;');
+  if (res.roleIds.length > 0) parts.push('\n');
+  if (parts.length > 0) yield parts.join('');
 }
 
 /** A single-quoted TypeScript string literal. */

@@ -505,7 +505,7 @@ export interface SparseLevels {
 }
 
 /** Most (user, permission) pairs kept in the per-user level cache (about 5 bytes each). */
-const levelCacheBudget = 8_000_000;
+const levelCacheBudget = 32_000_000;
 
 const emptyLevels: SparseLevels = { perms: new Int32Array(0), levels: new Uint8Array(0), denied: new Int32Array(0) };
 

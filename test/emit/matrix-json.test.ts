@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LevelsJson, matrixJson, renderMatrixJson, userEntry, userEntryText, type UserTextCache } from '../../src/emit/matrix-json.js';
+import { ChunkedBytes } from '../../src/emit/bytes.js';
+import { matrixJson, renderMatrixJson, renderMatrixJsonBytes, userEntry, UserJson } from '../../src/emit/matrix-json.js';
 import { nestedJson } from '../../src/emit/json-stream.js';
 import type { EmitInput } from '../../src/emit/types.js';
 import { compareStrings } from '../../src/model/diagnostic.js';
@@ -89,14 +90,15 @@ describe('matrix.json', () => {
     expect(doc.permissions['case.read'].scopes).toEqual(['own', 'account', 'all']);
   });
 
-  it('yields one chunk per user, never the document at once', () => {
-    const input = emitInput(loadEmitFixture());
-    const chunks = [...renderMatrixJson(input)];
-    const users = input.result.resolution.userIds;
-    for (const id of users) expect(chunks.filter((c) => c.includes(`    ${JSON.stringify(id)}: {`)).length).toBeGreaterThan(0);
-    const userChunks = chunks.filter((c) => c.includes('"status"'));
-    expect(userChunks).toHaveLength(users.length);
-    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(chunks.join('').length / 4);
+  it('streams in chunks of about 1 MB, never the document at once', () => {
+    const input = emitInput(checkYaml(sharedAccessPolicy(12000)));
+    const chunks = [...renderMatrixJsonBytes(input)];
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    expect(total).toBeGreaterThan(3 * 2 ** 20);
+    expect(chunks.length).toBeGreaterThan(3);
+    // Every chunk is bounded by the chunk size plus one user's entry.
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(2 ** 20 + 4096);
+    expect([...renderMatrixJson(input)].join('')).toBe(canonicalJson(naiveMatrix(input)));
   });
 
   it('writes empty sections as {} and matches canonicalJson for an empty policy', () => {
@@ -126,12 +128,15 @@ describe('matrix.json', () => {
     expect(doc.roles.constructor.holders).toEqual(['constructor', 'isprototypeof']);
   });
 
-  it('reuses text between users with the same source roles without changing a byte', () => {
+  it('writes each user entry byte for byte as nestedJson of the entry object', () => {
     const input = emitInput(checkYaml(sharedAccessPolicy(60)));
-    expect(renderText(matrixJson, input)).toBe(canonicalJson(naiveMatrix(input)));
     const res = input.result.resolution;
-    const cache: UserTextCache = { levels: new LevelsJson(res, 3), shared: new Map() };
-    for (let u = 0; u < res.userIds.length; u++) expect(userEntryText(res, u, cache)).toBe(nestedJson(userEntry(res, u), 2));
-    expect(cache.shared.size).toBeLessThan(res.userIds.length / 4);
+    const users = new UserJson(res);
+    const decoder = new TextDecoder();
+    for (let u = 0; u < res.userIds.length; u++) {
+      const out = new ChunkedBytes();
+      users.write(out, u);
+      expect(out.finish().map((c) => decoder.decode(c)).join('')).toBe(nestedJson(userEntry(res, u), 2));
+    }
   });
 });
