@@ -2,6 +2,9 @@
 //   node bench/child.mjs floor DIR            the parse floor (yaml parseDocument, uniqueKeys off, LineCounter)
 //   node bench/child.mjs compile DIR OUT      rolecall compile, with time per stage
 //   node bench/child.mjs check DIR            rolecall check, with time per stage
+//   node bench/child.mjs diff BASE HEAD OUT   rolecall diff --base BASE --head HEAD --format json --out OUT,
+//                                             the whole command through the CLI entry (lib/src/cli.js main):
+//                                             reading and checking both sides, comparing, formatting, writing
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +26,8 @@ function policyFiles(root) {
   return files;
 }
 
-const report = (data) => process.stdout.write(JSON.stringify({ ...data, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const report = (data) => process.stdout.write(JSON.stringify({ maxRssMB: peakRssMB(), ...data }) + '\n');
 
 if (mode === 'floor') {
   const texts = policyFiles(dir).map((f) => readFileSync(f, 'utf8'));
@@ -35,6 +39,25 @@ if (mode === 'floor') {
     if (doc.contents) nodes++;
   }
   report({ mode, ms: performance.now() - start, files: texts.length, bytes: texts.reduce((n, t) => n + t.length, 0) });
+} else if (mode === 'diff') {
+  const headDir = out;
+  const outFile = process.argv[5];
+  const { main } = await import(new URL('cli.js', lib));
+  let stderr = '';
+  const io = { stdout: { write() {} }, stderr: { write: (text) => (stderr += text) }, env: { NO_COLOR: '1' }, cwd: process.cwd() };
+  const started = performance.now();
+  const code = await main(['diff', '--base', dir, '--head', headDir, '--format', 'json', '--as-of', '2026-11-22', '--out', outFile], io);
+  const ms = performance.now() - started;
+  const maxRssMB = peakRssMB();
+  // Since process start, imports included (the timings above start after them).
+  const processMs = performance.now();
+  if (code !== 0) {
+    report({ mode, ms, processMs, maxRssMB, code, stderr: stderr.trim() });
+  } else {
+    const doc = JSON.parse(readFileSync(outFile, 'utf8'));
+    const introducedErrors = doc.findings.introduced.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
+    report({ mode, ms, processMs, maxRssMB, code, stderr: stderr.trim(), bytes: statSync(outFile).size, summary: doc.summary, incomplete: doc.incomplete, introducedErrors });
+  }
 } else {
   const { checkPolicy } = await import(new URL('compile.js', lib));
   const { loadPolicyDirectory } = await import(new URL('stages/load.js', lib));
@@ -43,6 +66,9 @@ if (mode === 'floor') {
   let t = performance.now();
   const loaded = loadPolicyDirectory(dir, { cwd: process.cwd() });
   stages.load = performance.now() - t;
+  // As `rolecall compile` does: matrix.csv on a worker thread, started right after loading (unless ROLECALL_THREADS=1).
+  const { startBackground } = await import(new URL('emit/background.js', lib));
+  const background = mode === 'compile' ? startBackground('matrix.csv', loaded, '2026-11-22') : undefined;
   const rss = {};
   const result = checkPolicy(loaded, {
     asOf: '2026-11-22',
@@ -57,8 +83,17 @@ if (mode === 'floor') {
     const { writeAtomically } = await import(new URL('cli/write.js', lib));
     const { artifactNames } = await import(new URL('cli/compile.js', lib));
     t = performance.now();
-    const files = outputFiles(result).map((file) => ({
+    const files = outputFiles(result, background).map((file) => ({
       name: file.name,
+      ...(file.writeTo
+        ? {
+            writeTo: async (target) => {
+              const s = performance.now();
+              await file.writeTo(target);
+              stages[`emit:${file.name} (worker, waited)`] = performance.now() - s;
+            },
+          }
+        : {}),
       chunks: {
         *[Symbol.iterator]() {
           const s = performance.now();
@@ -68,7 +103,7 @@ if (mode === 'floor') {
         },
       },
     }));
-    writeAtomically(path.resolve(out), files, new Set(artifactNames));
+    await writeAtomically(path.resolve(out), files, new Set(artifactNames));
     stages.emit = performance.now() - t;
   }
   report({ mode, ms: performance.now() - started, stages, rssMB: rss, errors: result.summary.errors, warnings: result.summary.warnings, users: result.resolution.userIds.length });

@@ -1,28 +1,64 @@
-// npm run bench [-- --sizes S,M,L] [--out bench/results.md] [--casbin-sample N]
+// npm run bench [-- --sizes S,M,L] [--out bench/results.md] [--casbin-sample N] [--only LIST]
 // Generates the S, M and L organisations (seeded, into bench/orgs/, not in git),
 // then measures in one run, each in a fresh process: the parse floor, rolecall
-// check and compile end to end (with time per stage and peak RSS), and
-// node-casbin computing the same matrix at S and M. Writes bench/results.md.
+// check and compile end to end (with time per stage and peak RSS), the compiled
+// matrix.html opening in headless Chromium, rolecall diff against a copy with
+// one changed file, and node-casbin computing the same matrix at S and M.
+// Writes bench/results.md.
+//
+//   --sizes S,M,L        which organisations (default all three)
+//   --out FILE           where to write the results (default bench/results.md)
+//   --casbin-sample N    users sampled for plain casbin at M (extrapolated; default 300)
+//   --only LIST          run only these measurements, comma-separated, of
+//                        floor, check, compile, html, diff, casbin (default all);
+//                        compile also runs when html or diff is asked for (html
+//                        opens its output, diff is reported relative to it).
+//                        Skipped measurements show as - in the table.
+//
+// html: bench/html-open.mjs opens <out>/matrix.html (file://) in /usr/bin/chromium
+// (ROLECALL_CHROMIUM=PATH for another binary) through playwright-core and times
+// page.goto until the table shows its first resolved row; - when Chromium is
+// missing. diff: bench/diff-head.mjs copies the organisation to a temp dir and
+// assigns one more role to one user (a one-line change in one users file);
+// child.mjs then times `rolecall diff --base ORG --head COPY --format json`
+// through the CLI entry, in its own process (like compile, from after the
+// imports; compile's figure does include importing its emitters, ~0.3 s).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { generate, sizes } from './generate.mjs';
+import { makeDiffHead } from './diff-head.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: 'S,M,L' }, out: { type: 'string', default: path.join(here, 'results.md') }, 'casbin-sample': { type: 'string', default: '300' } },
+  options: {
+    sizes: { type: 'string', default: 'S,M,L' },
+    out: { type: 'string', default: path.join(here, 'results.md') },
+    'casbin-sample': { type: 'string', default: '300' },
+    only: { type: 'string', default: 'floor,check,compile,html,diff,casbin' },
+  },
 });
+const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'casbin'];
+const only = new Set(values.only.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean));
+for (const m of only) {
+  if (measurements.includes(m)) continue;
+  process.stderr.write(`bench: --only: unknown measurement \`${m}\` (use ${measurements.join(', ')})\n`);
+  process.exit(2);
+}
+const want = (m) => only.has(m) || (m === 'compile' && (only.has('html') || only.has('diff')));
 const wanted = values.sizes.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s in sizes);
 const node = process.execPath;
 // A larger young generation: the emitters make many short-lived strings (documented in README).
 const nodeFlags = ['--max-semi-space-size=64'];
 
-function run(args, timeoutMs = 30 * 60_000) {
-  const out = execFileSync(node, [...nodeFlags, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(out.trim().split('\n').pop());
+function run(args, timeoutMs = 30 * 60_000, flags = nodeFlags) {
+  const started = performance.now();
+  const out = execFileSync(node, [...flags, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'inherit'] });
+  return { ...JSON.parse(out.trim().split('\n').pop()), wallMs: performance.now() - started };
 }
 
 function dirBytes(dir) {
@@ -36,34 +72,99 @@ function dirBytes(dir) {
 }
 
 const s = (ms) => (ms / 1000).toFixed(2);
+const mb = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0);
 const rows = [];
 const details = [];
+const htmlDetails = [];
+const diffDetails = [];
 for (const size of wanted) {
   const dir = path.join(here, 'orgs', size);
   process.stderr.write(`bench ${size}: generating\n`);
   generate(size, dir);
   const bytes = dirBytes(dir);
-  process.stderr.write(`bench ${size}: parse floor\n`);
-  const floor = run([path.join(here, 'child.mjs'), 'floor', dir]);
-  process.stderr.write(`bench ${size}: check\n`);
-  const check = run([path.join(here, 'child.mjs'), 'check', dir]);
-  const out = path.join(os.tmpdir(), `rolecall-bench-${process.pid}-${size}`);
-  process.stderr.write(`bench ${size}: compile\n`);
-  const compile = run([path.join(here, 'child.mjs'), 'compile', dir, out]);
-  const outBytes = readdirSync(out).reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
-  rmSync(out, { recursive: true, force: true });
+  let floor;
+  let check;
+  let compile;
+  let outBytes;
+  let html;
+  let diff;
+  let diffChange;
+  if (want('floor')) {
+    process.stderr.write(`bench ${size}: parse floor\n`);
+    floor = run([path.join(here, 'child.mjs'), 'floor', dir]);
+  }
+  if (want('check')) {
+    process.stderr.write(`bench ${size}: check\n`);
+    check = run([path.join(here, 'child.mjs'), 'check', dir]);
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `rolecall-bench-${size}-`));
+  try {
+    if (want('compile')) {
+      const out = path.join(tmp, 'out');
+      process.stderr.write(`bench ${size}: compile\n`);
+      compile = run([path.join(here, 'child.mjs'), 'compile', dir, out]);
+      outBytes = readdirSync(out).reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
+      if (want('html')) {
+        process.stderr.write(`bench ${size}: matrix.html in headless Chromium\n`);
+        try {
+          html = run([path.join(here, 'html-open.mjs'), path.join(out, 'matrix.html'), '120000'], 5 * 60_000, []);
+        } catch (error) {
+          html = { error: String(error.message).split('\n')[0] };
+        }
+      }
+      // The artifacts are GBs at M and L: gone before the diff runs.
+      rmSync(out, { recursive: true, force: true });
+    }
+    if (want('diff')) {
+      const head = path.join(tmp, 'head');
+      diffChange = makeDiffHead(dir, head);
+      process.stderr.write(`bench ${size}: diff (${diffChange.file}: ${diffChange.user} gets ${diffChange.role})\n`);
+      diff = run([path.join(here, 'child.mjs'), 'diff', dir, head, path.join(tmp, 'diff.json')]);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   let casbinPlain;
   let casbinIndex;
-  if (size === 'S' || size === 'M') {
+  if (want('casbin') && (size === 'S' || size === 'M')) {
     process.stderr.write(`bench ${size}: casbin with index\n`);
     casbinIndex = run([path.join(here, 'casbin.mjs'), dir, 'index']);
     process.stderr.write(`bench ${size}: casbin (getImplicitPermissionsForUser)\n`);
     casbinPlain = run([path.join(here, 'casbin.mjs'), dir, 'plain', size === 'S' ? '1000000' : values['casbin-sample']]);
   }
-  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, outBytes, casbinIndex, casbinPlain });
-  details.push(`### ${size}\n\n| stage | ms | RSS after (MB) |\n|---|---:|---:|\n${Object.entries(compile.stages)
-    .map(([k, v]) => `| ${k} | ${Math.round(v)} | ${compile.rssMB?.[k] ?? ''} |`)
-    .join('\n')}\n`);
+  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, outBytes, casbinIndex, casbinPlain, html, diff });
+  if (compile) {
+    details.push(`### ${size}\n\n| stage | ms | RSS after (MB) |\n|---|---:|---:|\n${Object.entries(compile.stages)
+      .map(([k, v]) => `| ${k} | ${Math.round(v)} | ${compile.rssMB?.[k] ?? ''} |`)
+      .join('\n')}\n`);
+  }
+  if (html) {
+    const text = html.skipped
+      ? `skipped: ${html.skipped}`
+      : html.error
+        ? `failed: ${html.error}`
+        : html.timedOut
+          ? `**not usable within ${s(html.timeoutMs)} s** (browser launch ${html.launchMs} ms)`
+          : `usable after **${Math.round(html.ms)} ms** from page.goto (browser launch ${html.launchMs} ms, not counted); ` +
+            `DOMContentLoaded ${html.domContentLoadedMs} ms, load ${html.loadMs} ms after navigation start; ` +
+            `${html.matchingRows.toLocaleString('en-US')} matching rows, ${html.rowsShown} rendered; JS heap ${html.jsHeapMB ?? '?'} MB`;
+    const problems = html.problems?.length ? `; page errors: ${html.problems.slice(0, 3).join(' | ')}` : '';
+    htmlDetails.push(`- **${size}**: matrix.html ${html.bytes !== undefined ? mb(html.bytes) + ' MB' : '?'}; ${text}${problems}`);
+  }
+  if (diff) {
+    const sm = diff.summary;
+    const counts = sm
+      ? `${sm.users.changed} users changed, permissions gained/lost/re-scoped ${sm.permissions.gained}/${sm.permissions.lost}/${sm.permissions.rescoped}, ${sm.escalations} escalations, findings introduced/resolved ${sm.findings.introduced}/${sm.findings.resolved}`
+      : `exit ${diff.code}: ${diff.stderr}`;
+    const invalid = diff.introducedErrors?.length || diff.incomplete?.length ? ` **head not valid: ${[...(diff.introducedErrors ?? []), ...(diff.incomplete ?? [])].slice(0, 3).join(' | ')}**` : '';
+    diffDetails.push(
+      `- **${size}**: \`${diffChange.file}\` line ${diffChange.line}: \`${diffChange.before}\` -> \`${diffChange.after}\`. ` +
+        `diff ${Math.round(diff.ms)} ms (process ${Math.round(diff.processMs)} ms incl. start and imports, wall ${Math.round(diff.wallMs)} ms), peak RSS ${diff.maxRssMB} MB, ` +
+        `${(diff.bytes ?? 0).toLocaleString('en-US')} bytes of JSON; ${counts}` +
+        (compile ? `; compile ${Math.round(compile.ms)} ms, diff / compile ${(diff.ms / compile.ms).toFixed(2)}` : '') +
+        `.${invalid}`,
+    );
+  }
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -75,16 +176,33 @@ const lines = [
   'casbin: node-casbin RBAC (containment, groups, assignments; no scopes or denies) loading the policy and listing every user\'s implicit permissions;',
   '"with index": getImplicitRolesForUser plus a hand-made role -> permissions index. A casbin figure marked ~ is extrapolated from a sample of users.',
   '',
-  '| org | perms / roles / groups / users | YAML | floor s | check s | compile s | compile / floor | peak RSS MB | artifacts | casbin s | casbin+index s | casbin+index / compile |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  'html: the compiled matrix.html opened (file://) in headless Chromium; seconds from page.goto until the table shows its first resolved row (browser launch not counted).',
+  'diff: `rolecall diff --base ORG --head COPY --format json` where COPY has one more role assigned to one user (one changed file); in-process time of the whole command, timed like compile.',
+  '',
+  '| org | perms / roles / groups / users | YAML | floor s | check s | compile s | compile / floor | peak RSS MB | artifacts | casbin s | casbin+index s | casbin+index / compile | matrix.html | html open s | diff s | diff / compile | diff peak RSS MB |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => {
     const shape = `${r.shape.permissions} / ${r.shape.roles} / ${r.shape.groups} / ${r.shape.users}`;
     const casbin = r.casbinPlain ? `${r.casbinPlain.extrapolated ? '~' : ''}${s(r.casbinPlain.ms)}` : '-';
     const index = r.casbinIndex ? s(r.casbinIndex.ms) : '-';
-    const ratio = r.casbinIndex ? (r.casbinIndex.ms / r.compile.ms).toFixed(1) : '-';
-    return `| ${r.size} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} MB | ${s(r.floor.ms)} | ${s(r.check.ms)} | ${s(r.compile.ms)} | ${(r.compile.ms / r.floor.ms).toFixed(2)} | ${r.compile.maxRssMB} | ${(r.outBytes / 1e6).toFixed(0)} MB | ${casbin} | ${index} | ${ratio} |`;
+    const ratio = r.casbinIndex && r.compile ? (r.casbinIndex.ms / r.compile.ms).toFixed(1) : '-';
+    const floor = r.floor ? s(r.floor.ms) : '-';
+    const check = r.check ? s(r.check.ms) : '-';
+    const compile = r.compile ? s(r.compile.ms) : '-';
+    const perFloor = r.compile && r.floor ? (r.compile.ms / r.floor.ms).toFixed(2) : '-';
+    const rss = r.compile ? r.compile.maxRssMB : '-';
+    const artifacts = r.outBytes !== undefined ? `${(r.outBytes / 1e6).toFixed(0)} MB` : '-';
+    const htmlSize = r.html?.bytes !== undefined ? `${mb(r.html.bytes)} MB` : '-';
+    const htmlOpen = !r.html || r.html.skipped || r.html.error ? '-' : r.html.timedOut ? `> ${s(r.html.timeoutMs)}` : s(r.html.ms);
+    const diffOk = r.diff && r.diff.code === 0;
+    const diffS = r.diff ? (diffOk ? s(r.diff.ms) : `exit ${r.diff.code}`) : '-';
+    const diffRatio = diffOk && r.compile ? (r.diff.ms / r.compile.ms).toFixed(2) : '-';
+    const diffRss = r.diff ? r.diff.maxRssMB : '-';
+    return `| ${r.size} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} MB | ${floor} | ${check} | ${compile} | ${perFloor} | ${rss} | ${artifacts} | ${casbin} | ${index} | ${ratio} | ${htmlSize} | ${htmlOpen} | ${diffS} | ${diffRatio} | ${diffRss} |`;
   }),
   '',
+  ...(htmlDetails.length ? ['## matrix.html in headless Chromium', '', ...htmlDetails, ''] : []),
+  ...(diffDetails.length ? ['## diff with one changed file', '', ...diffDetails, ''] : []),
   '## Compile stages',
   '',
   ...details,

@@ -74,7 +74,7 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
   let written = 0;
   if (head.summary.errors === 0) {
     const files = outputFiles(head);
-    writeArtifacts(absoluteOut, files);
+    await writeArtifacts(absoluteOut, files);
     written = files.length;
   }
 
@@ -194,9 +194,9 @@ async function writeJobSummary(input: JobSummaryInput): Promise<void> {
 }
 
 /** Writes the compile artifacts into `out`, atomically; the writer's messages name the input rather than the CLI flag. */
-function writeArtifacts(absoluteOut: string, files: readonly OutputFile[]): void {
+async function writeArtifacts(absoluteOut: string, files: readonly OutputFile[]): Promise<void> {
   try {
-    writeAtomically(absoluteOut, files, new Set(artifactNames));
+    await writeAtomically(absoluteOut, files, new Set(artifactNames));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     throw new InputError(error.message.replace(/^--out (`[^`]*`)/, 'input `out` ($1)'));

@@ -5,7 +5,8 @@ import { policyDigest } from '../emit/digest.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
 import { useColor } from '../report/color.js';
-import { loadPolicyDirectory } from '../stages/load.js';
+import { startBackground, type BackgroundArtifact } from '../emit/background.js';
+import { loadPolicyDirectory, type LoadedPolicy } from '../stages/load.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
 import { asOfOption, directoryArgument, loadLimitsOption } from './options.js';
 import { compareWithDirectory, writeAtomically, type OutputFile } from './write.js';
@@ -14,19 +15,20 @@ import { compareWithDirectory, writeAtomically, type OutputFile } from './write.
 export const artifactNames: readonly string[] = [...artifacts.map((a) => a.name), 'diagnostics.json'];
 
 /** Builds the output files of a clean check result (chunks are produced lazily, while writing). */
-export function outputFiles(result: CheckResult): OutputFile[] {
+export function outputFiles(result: CheckResult, background?: BackgroundArtifact): OutputFile[] {
   const input = { result, digest: policyDigest(result.files) };
   return [
     ...artifacts.map((artifact) => ({
       name: artifact.name,
       chunks: { [Symbol.iterator]: () => (artifact.renderBytes ? artifact.renderBytes(input) : artifact.render(input))[Symbol.iterator]() },
+      ...(background?.name === artifact.name ? { writeTo: (file: string) => background.write(file) } : {}),
     })),
     { name: 'diagnostics.json', chunks: [formatJson(result.diagnostics, result.summary, result.notEvaluated)] },
   ];
 }
 
 /** `rolecall compile [dir] --out DIR [--check]`: check, then write every artifact atomically. */
-export function compileCommand(values: Record<string, string | boolean | undefined>, positionals: string[], io: CliIO): number {
+export async function compileCommand(values: Record<string, string | boolean | undefined>, positionals: string[], io: CliIO): Promise<number> {
   const dir = directoryArgument(positionals, 'rolecall compile [dir] [--out DIR] [--check]');
   const asOf = asOfOption(values['as-of']);
   const out = typeof values['out'] === 'string' ? values['out'] : 'dist/rolecall';
@@ -36,6 +38,26 @@ export function compileCommand(values: Record<string, string | boolean | undefin
     throw new UsageError(`--out \`${out}\` contains the policy directory \`${dir}\`: compiling would replace the policy; choose another --out`);
   }
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
+  // matrix.csv is built on a worker thread (when there is a second core) while this thread checks and writes the rest.
+  const background = values['check'] ? undefined : startBackground('matrix.csv', loaded, asOf, io.env);
+  try {
+    return await compileLoaded(loaded, { dir, out, absoluteOut, asOf, values, io, background });
+  } finally {
+    background?.cancel();
+  }
+}
+
+interface CompileRun {
+  readonly dir: string;
+  readonly out: string;
+  readonly absoluteOut: string;
+  readonly asOf: string;
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly io: CliIO;
+  readonly background: BackgroundArtifact | undefined;
+}
+
+async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf, values, io, background }: CompileRun): Promise<number> {
   const result = checkPolicy(loaded, { asOf });
   const color = useColor(io.env, io.stdout.isTTY);
   const visible = result.diagnostics.filter((d) => !d.suppressed);
@@ -46,7 +68,7 @@ export function compileCommand(values: Record<string, string | boolean | undefin
     io.stderr.write(`rolecall: ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'}: nothing was written to \`${out}\`\n`);
     return exitCodes.findings;
   }
-  const files = outputFiles(result);
+  const files = outputFiles(result, background);
   if (values['check']) {
     const { changed, missing, extra } = compareWithDirectory(absoluteOut, files);
     if (changed.length + missing.length + extra.length === 0) {
@@ -59,7 +81,7 @@ export function compileCommand(values: Record<string, string | boolean | undefin
     io.stderr.write(`rolecall: the artifacts in \`${out}\` are stale: run \`rolecall compile ${dir} --out ${out}${values['as-of'] ? ` --as-of ${asOf}` : ''}\` and commit the result\n`);
     return exitCodes.findings;
   }
-  writeAtomically(absoluteOut, files, new Set(artifactNames));
+  await writeAtomically(absoluteOut, files, new Set(artifactNames));
   io.stdout.write(summaryLine(result, dir, out, files.length));
   return exitCodes.clean;
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { close, closeSync, existsSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './io.js';
 
@@ -7,6 +7,11 @@ export interface OutputFile {
   readonly name: string;
   /** Text or UTF-8 byte chunks, written in order. */
   readonly chunks: Iterable<string | Uint8Array>;
+  /**
+   * Writes the same content to `file` elsewhere (on a worker thread), while
+   * the other files are written here; `chunks` is then not read.
+   */
+  readonly writeTo?: (file: string) => Promise<void>;
 }
 
 const lockSuffix = '.rolecall-lock';
@@ -29,9 +34,9 @@ const emptyLockGraceMs = 2_000;
  * `<out>.rolecall-lock`, `<out>.rolecall-tmp-*` and `<out>.rolecall-previous`.
  * A file-system error (permissions, a full disk) is a user error, not a crash.
  */
-export function writeAtomically(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): void {
+export async function writeAtomically(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): Promise<void> {
   try {
-    writeUnderLock(outDir, files, allowedNames);
+    await writeUnderLock(outDir, files, allowedNames);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | null)?.code;
     if (error instanceof UsageError || typeof code !== 'string') throw error;
@@ -40,7 +45,7 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], al
   }
 }
 
-function writeUnderLock(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): void {
+async function writeUnderLock(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): Promise<void> {
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   mkdirSync(parent, { recursive: true });
@@ -58,7 +63,16 @@ function writeUnderLock(outDir: string, files: readonly OutputFile[], allowedNam
     const temp = path.join(parent, `${path.basename(target)}${tempMarker}${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(temp);
     try {
-      for (const file of files) writeChunks(path.join(temp, file.name), file.chunks);
+      // Files written elsewhere start first; all of them are complete before the swap.
+      const pending = files.filter((file) => file.writeTo).map((file) => file.writeTo!(path.join(temp, file.name)));
+      try {
+        for (const file of files) if (!file.writeTo) pending.push(writeChunks(path.join(temp, file.name), file.chunks));
+      } finally {
+        const settled = Promise.allSettled(pending);
+        // Never remove the directory under a writer that is still running.
+        const failed = (await settled).find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
       syncDirectory(temp);
       const backup = target + backupSuffix;
       if (existsSync(target)) renameSync(target, backup);
@@ -104,7 +118,12 @@ function syncDirectory(dir: string): void {
   }
 }
 
-function writeChunks(file: string, chunks: Iterable<string | Uint8Array>): void {
+/**
+ * Writes chunks to a new file (`wx`), then flushes it to disk on the thread
+ * pool: the returned promise settles once the data is durable and the file
+ * closed, so the next file is built while the disk catches up.
+ */
+export function writeChunks(file: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
   const fd = openSync(file, 'wx');
   try {
     let buffer: string[] = [];
@@ -126,10 +145,19 @@ function writeChunks(file: string, chunks: Iterable<string | Uint8Array>): void 
       if (size >= 1 << 20) flush();
     }
     flush();
-    fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    throw error;
   }
+  return new Promise<void>((resolve, reject) => {
+    fsync(fd, (syncError) => {
+      close(fd, (closeError) => {
+        const error = syncError ?? closeError;
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  });
 }
 
 /** Writes all of `data` (writeSync may write less than asked). */

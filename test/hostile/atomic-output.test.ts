@@ -145,36 +145,52 @@ describe('a compile killed at random points', () => {
 });
 
 describe('writeAtomically in process', () => {
-  it('an emitter that fails half-way leaves the previous set and no temporary directory', () => {
+  it('an emitter that fails half-way leaves the previous set and no temporary directory', async () => {
     const out = path.join(tempDir('atomic-unit', made), 'out');
     const names = new Set(['a.txt', 'b.txt']);
-    writeAtomically(out, [{ name: 'a.txt', chunks: ['one'] }, { name: 'b.txt', chunks: ['two'] }], names);
+    await writeAtomically(out, [{ name: 'a.txt', chunks: ['one'] }, { name: 'b.txt', chunks: ['two'] }], names);
     function* failing(): Generator<string> {
       yield 'partial';
       throw new Error('emitter bug');
     }
-    expect(() => writeAtomically(out, [{ name: 'a.txt', chunks: ['new'] }, { name: 'b.txt', chunks: failing() }], names)).toThrow('emitter bug');
+    await expect(writeAtomically(out, [{ name: 'a.txt', chunks: ['new'] }, { name: 'b.txt', chunks: failing() }], names)).rejects.toThrow('emitter bug');
     expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('one');
     expect(readFileSync(path.join(out, 'b.txt'), 'utf8')).toBe('two');
     expect(leftovers(out)).toEqual([]);
   });
 
-  it('refuses an out directory holding a directory named like an artifact, and does not touch it', () => {
+  it('a file written elsewhere (a worker) is awaited before the swap; its failure leaves the previous set', async () => {
+    const out = path.join(tempDir('atomic-elsewhere', made), 'out');
+    const names = new Set(['a.txt', 'b.txt']);
+    await writeAtomically(out, [{ name: 'a.txt', chunks: ['one'] }, { name: 'b.txt', chunks: ['two'] }], names);
+    // Written late, after the main-thread files: the swap still waits for it.
+    const late = (text: string) => (file: string) => new Promise<void>((resolve) => setTimeout(() => { writeFileSync(file, text); resolve(); }, 50));
+    await writeAtomically(out, [{ name: 'a.txt', chunks: ['new a'] }, { name: 'b.txt', chunks: ['unused'], writeTo: late('new b') }], names);
+    expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('new a');
+    expect(readFileSync(path.join(out, 'b.txt'), 'utf8')).toBe('new b');
+    const failing = (file: string) => new Promise<void>((_, reject) => setTimeout(() => { writeFileSync(file, 'half'); reject(new Error('worker died')); }, 50));
+    await expect(writeAtomically(out, [{ name: 'a.txt', chunks: ['newer'] }, { name: 'b.txt', chunks: [], writeTo: failing }], names)).rejects.toThrow('worker died');
+    expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('new a');
+    expect(readFileSync(path.join(out, 'b.txt'), 'utf8')).toBe('new b');
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('refuses an out directory holding a directory named like an artifact, and does not touch it', async () => {
     const out = path.join(tempDir('atomic-dir', made), 'out');
     mkdirSync(path.join(out, 'a.txt'), { recursive: true });
     writeFileSync(path.join(out, 'a.txt', 'precious'), 'keep me');
-    expect(() => writeAtomically(out, [{ name: 'a.txt', chunks: ['x'] }], new Set(['a.txt']))).toThrow(/holds files rolecall did not write \(a\.txt\)/);
+    await expect(writeAtomically(out, [{ name: 'a.txt', chunks: ['x'] }], new Set(['a.txt']))).rejects.toThrow(/holds files rolecall did not write \(a\.txt\)/);
     expect(readFileSync(path.join(out, 'a.txt', 'precious'), 'utf8')).toBe('keep me');
   });
 
-  it('breaks a lock left empty for longer than the grace period, and one holding its own (reused) pid', () => {
+  it('breaks a lock left empty for longer than the grace period, and one holding its own (reused) pid', async () => {
     const out = path.join(tempDir('atomic-lock', made), 'out');
     writeFileSync(`${out}.rolecall-lock`, '');
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${out}.rolecall-lock`, old, old);
-    writeAtomically(out, [{ name: 'a.txt', chunks: ['x'] }], new Set(['a.txt']));
+    await writeAtomically(out, [{ name: 'a.txt', chunks: ['x'] }], new Set(['a.txt']));
     writeFileSync(`${out}.rolecall-lock`, String(process.pid));
-    writeAtomically(out, [{ name: 'a.txt', chunks: ['y'] }], new Set(['a.txt']));
+    await writeAtomically(out, [{ name: 'a.txt', chunks: ['y'] }], new Set(['a.txt']));
     expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('y');
     expect(leftovers(out)).toEqual([]);
   });
