@@ -40,11 +40,14 @@ export function startBackground(artifact: string, loaded: LoadedPolicy, asOf: st
   let outcome: Promise<void> | undefined;
   let early: WorkerReply | undefined;
   const onEarly = (reply: WorkerReply): void => {
-    early = reply;
+    early ??= reply;
   };
   worker.on('message', onEarly);
   // Until `write` listens, a crash of the worker (out of memory) is kept for it; never an unhandled 'error'.
   worker.on('error', (error) => onEarly({ ok: false, message: error.message }));
+  worker.on('exit', (code) => {
+    early ??= { ok: false, message: `the ${artifact} worker stopped (exit code ${code}) before writing` };
+  });
   // An idle worker must not keep the process alive.
   worker.unref();
   return {

@@ -1,6 +1,6 @@
 import { sourcePrefixes, ViaWriter, viaText, type Hop } from '../stages/paths.js';
 import { NONE } from '../stages/resolve.js';
-import { BytePool, chunkSize, decodeChunks } from './bytes.js';
+import { BytePool, chunkSize, copyPiece, decodeChunks, overrun } from './bytes.js';
 import type { Artifact, EmitInput } from './types.js';
 
 /** The header row of matrix.csv. */
@@ -100,15 +100,15 @@ export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
     }
     let longestPrefix = 0;
     for (let k = 0; k < roles.length; k++) longestPrefix = Math.max(longestPrefix, prefixEnd[k]! - prefixStart[k]!);
-    const slack = userEnd - userStart + maxPiece + longestPrefix + chainBytesBound + 1;
-    const rows: RowSource = { bytes: pool.bytes, userStart, userEnd, permStart, permEnd, width, prefixStart, prefixEnd, hopStart, hopEnd, next, perms, levels, best, roles, slack };
+    const slack = userEnd - userStart + maxPiece + longestPrefix + chainBytesBound + 1 + overrun;
+    const rows: RowSource = { bytes: pool.view, userStart, userEnd, permStart, permEnd, width, prefixStart, prefixEnd, hopStart, hopEnd, next, perms, levels, best, roles, slack };
     for (let i = 0; i < perms.length; ) {
       const written = writeRows(rows, i, out, pos);
       i = written.next;
       pos = written.pos;
       if (i < perms.length) {
         yield out.subarray(0, pos);
-        out = new Uint8Array(Math.max(chunkSize, rowBound(rows, i)));
+        out = new Uint8Array(Math.max(chunkSize, rowBound(rows, i) + overrun));
         pos = 0;
       }
     }
@@ -118,7 +118,7 @@ export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
 
 /** Where the rows of one user come from: the pool and the offsets of its pieces, and the user's chosen paths. */
 interface RowSource {
-  readonly bytes: Uint8Array;
+  readonly bytes: DataView;
   readonly userStart: number;
   readonly userEnd: number;
   readonly permStart: Int32Array;
@@ -150,22 +150,19 @@ function rowBound(rows: RowSource, i: number): number {
 /** Writes rows from index `from` into `out` at `pos` while they fit; returns the next row and position. */
 function writeRows(rows: RowSource, from: number, out: Uint8Array, pos: number): { next: number; pos: number } {
   const { bytes, userStart, userEnd, permStart, permEnd, width, prefixStart, prefixEnd, hopStart, hopEnd, next, perms, levels, best, roles, slack } = rows;
-  const userLength = userEnd - userStart;
+  const to = new DataView(out.buffer, out.byteOffset, out.length);
   const limit = out.length;
   let i = from;
   for (; i < perms.length; i++) {
-    if (limit - pos < slack && pos + rowBound(rows, i) > limit) break;
+    if (limit - pos < slack && pos + rowBound(rows, i) + overrun > limit) break;
     const p = perms[i]!;
     const s = best[i]!;
     const piece = p * width + levels[i]!;
-    for (let k = 0; k < userLength; k++) out[pos + k] = bytes[userStart + k]!;
-    pos += userLength;
-    for (let k = permStart[piece]!, end = permEnd[piece]!; k < end; k++) out[pos++] = bytes[k]!;
+    pos = copyPiece(to, pos, bytes, userStart, userEnd);
+    pos = copyPiece(to, pos, bytes, permStart[piece]!, permEnd[piece]!);
     if (s >= 0) {
-      for (let k = prefixStart[s]!, end = prefixEnd[s]!; k < end; k++) out[pos++] = bytes[k]!;
-      for (let r = next[roles[s]!]![p]!; r !== -1; r = next[r]![p]!) {
-        for (let k = hopStart[r]!, end = hopEnd[r]!; k < end; k++) out[pos++] = bytes[k]!;
-      }
+      pos = copyPiece(to, pos, bytes, prefixStart[s]!, prefixEnd[s]!);
+      for (let r = next[roles[s]!]![p]!; r !== -1; r = next[r]![p]!) pos = copyPiece(to, pos, bytes, hopStart[r]!, hopEnd[r]!);
     }
     out[pos++] = 10;
   }

@@ -1,7 +1,7 @@
 import { compareStrings } from '../model/diagnostic.js';
 import type { Resolution } from '../stages/resolve.js';
 import { groupRoleClosure, idsOf, levelRecord } from './ids.js';
-import { BytePool, ChunkedBytes, decodeChunks } from './bytes.js';
+import { BytePool, ChunkedBytes, copyPiece, decodeChunks } from './bytes.js';
 import { indent, nestedJson, streamObject } from './json-stream.js';
 import type { Artifact, EmitInput } from './types.js';
 
@@ -141,16 +141,16 @@ export class UserJson {
     if (perms.length === 0) out.text('{}');
     else {
       out.ensure(1 + perms.length * this.longestPermission + 16);
-      const buffer = out.buffer;
-      const bytes = this.pool.bytes;
+      const to = out.view;
+      const from = this.pool.view;
       const start = this.permStart;
       const end = this.permEnd;
       const width = this.width;
       let pos = out.pos;
-      buffer[pos++] = 0x7b; // {
+      out.buffer[pos++] = 0x7b; // {
       for (let i = 0; i < perms.length; i++) {
         const k = perms[i]! * width + levels[i]!;
-        for (let b = start[k]!, e = end[k]!; b < e; b++) buffer[pos++] = bytes[b]!;
+        pos = copyPiece(to, pos, from, start[k]!, end[k]!);
       }
       out.pos = pos - 1; // the last comma
       out.text(`\n${pad}}`);
@@ -167,13 +167,13 @@ export class UserJson {
       return;
     }
     out.ensure(1 + indices.length * table.longest + 16);
-    const buffer = out.buffer;
-    const bytes = this.pool.bytes;
+    const to = out.view;
+    const from = this.pool.view;
     let pos = out.pos;
-    buffer[pos++] = 0x5b; // [
+    out.buffer[pos++] = 0x5b; // [
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i]!;
-      for (let b = table.start[k]!, e = table.end[k]!; b < e; b++) buffer[pos++] = bytes[b]!;
+      pos = copyPiece(to, pos, from, table.start[k]!, table.end[k]!);
     }
     out.pos = pos - 1;
     out.text(`\n${indent(3)}]`);

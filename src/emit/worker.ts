@@ -41,6 +41,8 @@ if (port) {
     const artifact = workerArtifacts[task.artifact];
     if (!artifact) throw new Error(`no worker for ${task.artifact}`);
     const result = checkPolicy(task.loaded, { asOf: task.asOf, rules: [] });
+    // The artifact reads each user once: keeping merged levels would only double the memory of the main thread's cache.
+    result.resolution.levelCacheBudget = 1_000_000;
     const input = { result, digest: policyDigest(result.files) };
     prepared = () => {
       const request = receivedFile;

@@ -63,6 +63,11 @@ export class Resolution {
   private readonly roleLevelCache: (SparseLevels | undefined)[] = [];
   private readonly levelCache = new Map<string, SparseLevels>();
   private cachedPairs = 0;
+  /**
+   * Most (user, permission) pairs `userLevels` keeps (about 5 bytes each). A
+   * reader that visits each user once (the matrix.csv worker) lowers it.
+   */
+  levelCacheBudget = defaultLevelCacheBudget;
   private scratchGrant: Uint8Array | undefined;
   private scratchDeny: Uint8Array | undefined;
   private scratchTouched: Int32Array | undefined;
@@ -374,7 +379,7 @@ export class Resolution {
     // rules and every artifact read each user in turn, so a policy that fits is
     // merged once, and a larger one never holds more than the budget.
     this.cachedPairs += result.perms.length + 1;
-    if (this.cachedPairs > levelCacheBudget) {
+    if (this.cachedPairs > this.levelCacheBudget) {
       this.levelCache.clear();
       this.cachedPairs = result.perms.length + 1;
     }
@@ -504,8 +509,8 @@ export interface SparseLevels {
   readonly denied: Int32Array;
 }
 
-/** Most (user, permission) pairs kept in the per-user level cache (about 5 bytes each). */
-const levelCacheBudget = 32_000_000;
+/** Most (user, permission) pairs kept in the per-user level cache by default (about 5 bytes each). */
+const defaultLevelCacheBudget = 32_000_000;
 
 const emptyLevels: SparseLevels = { perms: new Int32Array(0), levels: new Uint8Array(0), denied: new Int32Array(0) };
 
