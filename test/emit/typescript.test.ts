@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { permissionsModule, tsKey, tsString } from '../../src/emit/typescript.js';
+import { permissionsModule, printPermissionsModule, tsKey, tsString } from '../../src/emit/typescript.js';
 import { checkYaml } from '../helpers/policy.js';
 import { emitInput, loadEmitFixture, renderText } from './fixture.js';
 
@@ -120,6 +120,57 @@ describe('permissions.ts', () => {
     expect(typeCheck(dir, ['permissions.ts'])).toEqual([]);
     const { roleCan } = await importModule(empty);
     expect(roleCan('constructor', 'valueof')).toBe(false);
+  });
+
+  it('compiles with roles but no permissions (empty grant objects)', async () => {
+    const source = renderText(permissionsModule, emitInput(checkYaml('permissions: {}\nroles:\n  constructor: {}\n  valueof: {}\n')));
+    expect(source).toContain('export type PermissionId = never;');
+    expect(source).toContain("export type RoleId =\n  | 'constructor'\n  | 'valueof';");
+    expect(source).toContain('export const permissionScopes = {} as const satisfies');
+    expect(source).toContain("export const roleGrants = {\n  'constructor': {},\n  'valueof': {},\n} as const satisfies");
+    const dir = tempPackage({ 'permissions.ts': source });
+    expect(typeCheck(dir, ['permissions.ts'])).toEqual([]);
+    const { roleCan, roleGrants } = await importModule(source);
+    expect(roleGrants).toEqual({ constructor: {}, valueof: {} });
+    expect(roleCan('constructor', 'valueof')).toBe(false);
+  });
+
+  it('streams a large roleGrants in chunks that add up to each role\'s resolved grants', async () => {
+    const pad = (n: number): string => String(n).padStart(3, '0');
+    const permissions = Array.from({ length: 200 }, (_, p) => `  app.p${pad(p)}: ${p % 3 === 0 ? '{}' : '{ scopes: [own, account, all] }'}`);
+    const roles = Array.from({ length: 320 }, (_, r) => {
+      if (r % 50 === 0) return `  r${pad(r)}: {}`;
+      if (r % 4 === 0) return `  r${pad(r)}: { grants: [app.p001@own, app.p003, app.p002@account] }`;
+      return `  r${pad(r)}: { grants: ['*']${r % 5 === 1 ? `, denies: [app.p${pad(r % 200)}]` : ''}${r % 7 === 2 ? `, contains: [r${pad(r - 2)}]` : ''} }`;
+    });
+    const result = checkYaml(['permissions:', ...permissions, 'roles:', ...roles, ''].join('\n'));
+    const input = emitInput(result);
+    const chunks = [...permissionsModule.render(input)];
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(chunks.every((chunk) => chunk.length > 0 && chunk.length < 1.1 * 2 ** 20)).toBe(true);
+    const source = chunks.join('');
+    expect(source).toBe(printPermissionsModule(input));
+    expect(source).toBe(renderText(permissionsModule, input));
+    expect(source).toContain("export const roleGrants = {\n  'r000': {},\n  'r001': {\n    'app.p000': true,\n    'app.p002': 'all',\n");
+    expect(source).toContain("\n  'r004': {\n    'app.p001': 'own',\n    'app.p002': 'account',\n    'app.p003': true,\n  },\n");
+    expect(source).toMatch(/\n  'r319': \{\n(?: {4}'app\.p\d{3}': (?:true|'all'),\n)+ {2}\},\n\} as const satisfies /);
+
+    const res = result.resolution;
+    const expected: Record<string, Record<string, string | true>> = {};
+    for (let r = 0; r < res.roleIds.length; r++) {
+      const levels = res.roleLevels(r);
+      const grants: Record<string, string | true> = {};
+      levels.forEach((level, p) => {
+        if (level > 0) grants[res.permissionIds[p]!] = res.levelValue(p, level);
+      });
+      expected[res.roleIds[r]!] = grants;
+    }
+    const { roleCan, roleGrants } = await importModule(source);
+    expect(Object.keys(roleGrants)).toEqual(res.roleIds);
+    expect(roleGrants).toEqual(expected);
+    expect(roleCan('r001', 'app.p001')).toBe(false); // its own deny
+    expect(roleCan('r002', 'app.p001', 'all')).toBe(true);
+    expect(roleCan('r004', 'app.p002', 'all')).toBe(false);
   });
 
   it('quotes every key and keeps __proto__ a property', async () => {
