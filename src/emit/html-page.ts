@@ -55,16 +55,34 @@ button.link { font: inherit; font-family: ui-monospace, SFMono-Regular, Menlo, C
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 `;
 
-/** The page's script. Plain ES2020, no dependencies, ids only ever used as Map keys or text. */
+/**
+ * The page's script. Plain ES2020, no dependencies, ids only ever used as Map
+ * keys or text. It never resolves more than it shows: rows are produced user by
+ * user, in order, until a page of rows is filled; counting the rest uses the
+ * per-user counts the compiler embeds when no filter needs the rows themselves,
+ * and otherwise goes on in short slices between events, the count saying
+ * "counting…" until it is done.
+ */
 export const pageScript = `
 (function () {
   'use strict';
   var maxRendered = 1000;
+  // Work runs in slices: the first inside the event that asked for it, the rest
+  // in later tasks, so typing and clicking are never blocked for long. Work is
+  // counted in users visited plus grants merged: a slice ends after its time,
+  // but never before minSliceWork (a small matrix is resolved and counted at
+  // once) and always by maxSliceWork.
+  var firstSliceMs = 40;
+  var sliceMs = 12;
+  var minSliceWork = 50000;
+  var maxSliceWork = 3000000;
   var data = JSON.parse(document.getElementById('matrix-data').textContent);
   var permissions = data.permissions;
   var roles = data.roles;
   var users = data.users;
   var groups = data.groups;
+  var P = permissions.length;
+  var R = roles.length;
   var byId = function (id) { return document.getElementById(id); };
   var userInput = byId('filter-user');
   var roleSelect = byId('filter-role');
@@ -81,7 +99,38 @@ export const pageScript = `
   roles.forEach(function (role, r) { roleIndex.set(role.id, r); });
   var permissionIndex = new Map();
   permissions.forEach(function (permission, p) { permissionIndex.set(permission.id, p); });
-  var roleGrants = roles.map(function (role) { return new Map(role.grants); });
+  // Each role's number of effective roles (for "via") and, built on first use,
+  // its resolved grants as two typed arrays, ascending by permission.
+  var roleSize = new Int32Array(R);
+  roles.forEach(function (role, r) { roleSize[r] = role.effectiveRoles.length; });
+  var rolePerms = new Array(R);
+  var roleLevels = new Array(R);
+  function grantsOf(r) {
+    if (rolePerms[r] === undefined) {
+      var grants = roles[r].grants;
+      var ps = new Int32Array(grants.length);
+      var ls = new Uint8Array(grants.length);
+      for (var i = 0; i < grants.length; i++) {
+        ps[i] = grants[i][0];
+        ls[i] = grants[i][1];
+      }
+      rolePerms[r] = ps;
+      roleLevels[r] = ls;
+    }
+    return rolePerms[r];
+  }
+  function roleLevel(r, p) {
+    var ps = grantsOf(r);
+    var lo = 0;
+    var hi = ps.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >>> 1;
+      if (ps[mid] === p) return roleLevels[r][mid];
+      if (ps[mid] < p) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
 
   function scopeName(p, level) {
     var scopes = permissions[p].scopes;
@@ -92,28 +141,106 @@ export const pageScript = `
   // highest level over the user's effective roles' resolved grants, minus the
   // user's denies. The "via" role is the most specific granting role (fewest
   // effective roles, then id order): the one whose own grant gives the level.
+  // Merged in typed scratch arrays; the result is left in outPerms, outLevels
+  // and outVias (ascending by permission) and its length returned.
+  var level = new Uint8Array(P);
+  var viaRole = new Int32Array(P);
+  var touched = new Int32Array(P);
+  var outPerms = new Int32Array(P);
+  var outLevels = new Uint8Array(P);
+  var outVias = new Int32Array(P);
+  var work = 0;
+  function resolveUser(u) {
+    var user = users[u];
+    var n = 0;
+    for (var i = 0; i < user.roles.length; i++) {
+      var r = user.roles[i];
+      var ps = grantsOf(r);
+      var ls = roleLevels[r];
+      var size = roleSize[r];
+      for (var j = 0; j < ps.length; j++) {
+        var p = ps[j];
+        var l = ls[j];
+        var current = level[p];
+        if (current === 0) {
+          touched[n++] = p;
+          level[p] = l;
+          viaRole[p] = r;
+        } else if (l > current || (l === current && size < roleSize[viaRole[p]])) {
+          level[p] = l;
+          viaRole[p] = r;
+        }
+      }
+      work += ps.length;
+    }
+    if (user.denies) user.denies.forEach(function (d) { level[d] = 0; });
+    var order = touched.subarray(0, n).sort();
+    var held = 0;
+    for (var k = 0; k < n; k++) {
+      var q = order[k];
+      if (level[q] === 0) continue;
+      outPerms[held] = q;
+      outLevels[held] = level[q];
+      outVias[held] = viaRole[q];
+      held++;
+      level[q] = 0;
+    }
+    return held;
+  }
+
+  // Resolved users kept for rendering, oldest dropped first beyond a budget of
+  // rows: never every user's rows (counting resolves into the scratch arrays).
   var accessCache = new Map();
+  var cachedRows = 0;
+  var cacheBudget = 200000;
   function userAccess(u) {
     var cached = accessCache.get(u);
     if (cached) return cached;
-    var user = users[u];
-    var level = new Map();
-    var via = new Map();
-    user.roles.forEach(function (r) {
-      roles[r].grants.forEach(function (grant) {
-        var p = grant[0];
-        var l = grant[1];
-        var current = level.get(p) || 0;
-        if (l > current || (l === current && roles[r].effectiveRoles.length < roles[via.get(p)].effectiveRoles.length)) {
-          level.set(p, l);
-          via.set(p, r);
-        }
-      });
+    var n = resolveUser(u);
+    var access = { perms: outPerms.slice(0, n), levels: outLevels.slice(0, n), vias: outVias.slice(0, n) };
+    accessCache.set(u, access);
+    cachedRows += n + 1;
+    while (cachedRows > cacheBudget && accessCache.size > 0) {
+      var oldest = accessCache.keys().next().value;
+      cachedRows -= accessCache.get(oldest).perms.length + 1;
+      accessCache.delete(oldest);
+    }
+    return access;
+  }
+
+  // Lower-cased texts for the user filter and the search, made on first use.
+  var idTexts = [];
+  var userTexts = [];
+  var permissionTexts;
+  var roleTexts;
+  var scopeTexts;
+  var scopeStart;
+  function idText(u) {
+    var text = idTexts[u];
+    if (text === undefined) idTexts[u] = text = users[u].id.toLowerCase();
+    return text;
+  }
+  function userText(u) {
+    var text = userTexts[u];
+    if (text === undefined) userTexts[u] = text = (users[u].id + ' ' + users[u].type + ' ' + users[u].status).toLowerCase();
+    return text;
+  }
+  function searchTexts() {
+    if (permissionTexts) return;
+    permissionTexts = permissions.map(function (permission) { return (permission.id + ' ' + permission.risk).toLowerCase(); });
+    roleTexts = roles.map(function (role) { return role.id.toLowerCase(); });
+    scopeTexts = [];
+    scopeStart = new Int32Array(P + 1);
+    permissions.forEach(function (permission, p) {
+      scopeStart[p] = scopeTexts.length;
+      permission.scopes.forEach(function (scope) { scopeTexts.push(scope.toLowerCase()); });
     });
-    (user.denies || []).forEach(function (p) { level.delete(p); });
-    var rows = Array.from(level.keys()).sort(function (a, b) { return a - b; }).map(function (p) { return [p, level.get(p), via.get(p)]; });
-    accessCache.set(u, rows);
-    return rows;
+    scopeStart[P] = scopeTexts.length;
+  }
+  function hits(texts, term) {
+    var out = new Uint8Array(texts.length);
+    for (var i = 0; i < texts.length; i++) if (texts[i].indexOf(term) >= 0) out[i] = 1;
+    return out;
   }
 
   function option(select, value, text) {
@@ -193,46 +320,186 @@ export const pageScript = `
     userCard.hidden = false;
   }
 
-  function render() {
-    var userText = userInput.value.trim();
-    var exactUser = userIndex.get(userText);
-    var userNeedle = userText.toLowerCase();
-    var role = roleSelect.value === '' ? undefined : roleIndex.get(roleSelect.value);
-    var permission = permissionSelect.value === '' ? undefined : permissionIndex.get(permissionSelect.value);
-    var scope = scopeSelect.value;
-    var terms = searchInput.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var fragment = document.createDocumentFragment();
-    var count = 0;
-    var first = exactUser === undefined ? 0 : exactUser;
-    var last = exactUser === undefined ? users.length : exactUser + 1;
-    for (var u = first; u < last; u++) {
-      var user = users[u];
-      if (exactUser === undefined && userNeedle !== '' && user.id.toLowerCase().indexOf(userNeedle) < 0) continue;
-      if (role !== undefined && user.roles.indexOf(role) < 0) continue;
-      var rows = userAccess(u);
-      for (var i = 0; i < rows.length; i++) {
-        var p = rows[i][0];
-        var l = rows[i][1];
-        var r = rows[i][2];
-        if (permission !== undefined && p !== permission) continue;
-        if (role !== undefined && !roleGrants[role].has(p)) continue;
-        if (scope !== '') {
-          var at = permissions[p].scopes.indexOf(scope);
-          if (at < 0 || l < at + 1) continue;
-        }
-        if (terms.length > 0) {
-          var text = (user.id + ' ' + permissions[p].id + ' ' + scopeName(p, l) + ' ' + permissions[p].risk + ' ' + roles[r].id + ' ' + user.type + ' ' + user.status).toLowerCase();
-          if (!terms.every(function (term) { return text.indexOf(term) >= 0; })) continue;
-        }
-        count++;
-        if (count <= maxRendered) fragment.appendChild(makeRow(u, p, l, r));
+  // The filters, with what the row tests need precomputed: the selected role's
+  // grants by permission, the minimum level of the selected scope by
+  // permission, the selected permission's level in each role, and for each
+  // search word which permissions, scopes and roles contain it.
+  function readFilters() {
+    var typed = userInput.value.trim();
+    var q = {
+      exactUser: userIndex.get(typed),
+      userNeedle: typed.toLowerCase(),
+      role: roleSelect.value === '' ? undefined : roleIndex.get(roleSelect.value),
+      permission: permissionSelect.value === '' ? undefined : permissionIndex.get(permissionSelect.value),
+      scope: scopeSelect.value,
+      terms: searchInput.value.toLowerCase().split(/\\s+/).filter(Boolean),
+      roleGrants: undefined,
+      minLevel: undefined,
+      permissionLevels: undefined,
+      userHits: [],
+      permissionHits: [],
+      scopeHits: [],
+      roleHits: [],
+      via: -1,
+    };
+    if (q.role !== undefined) {
+      q.roleGrants = new Uint8Array(P);
+      grantsOf(q.role).forEach(function (p) { q.roleGrants[p] = 1; });
+    }
+    if (q.scope !== '') {
+      q.minLevel = new Uint8Array(P);
+      permissions.forEach(function (permission, p) { q.minLevel[p] = permission.scopes.indexOf(q.scope) + 1; });
+    }
+    if (q.permission !== undefined) {
+      q.permissionLevels = new Uint8Array(R);
+      for (var r = 0; r < R; r++) q.permissionLevels[r] = roleLevel(r, q.permission);
+    }
+    if (q.terms.length > 0) {
+      searchTexts();
+      q.terms.forEach(function (term) {
+        q.permissionHits.push(hits(permissionTexts, term));
+        q.scopeHits.push(hits(scopeTexts, term));
+        q.roleHits.push(hits(roleTexts, term));
+      });
+    }
+    // Without a permission, scope or search, a user's rows are counted without
+    // resolving them: the embedded count, or the role's grants minus the denies.
+    q.countOnly = q.permission === undefined && q.scope === '' && q.terms.length === 0;
+    return q;
+  }
+
+  // Whether user permission p at level l, via role r, passes the row filters.
+  function rowMatches(q, p, l, r) {
+    if (q.roleGrants !== undefined && q.roleGrants[p] === 0) return false;
+    if (q.minLevel !== undefined && (q.minLevel[p] === 0 || l < q.minLevel[p])) return false;
+    for (var t = 0; t < q.terms.length; t++) {
+      if (q.userHits[t] || q.permissionHits[t][p] || q.roleHits[t][r]) continue;
+      var s = scopeStart[p] + l - 1;
+      if (s < scopeStart[p + 1] && q.scopeHits[t][s]) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // The selected permission for user u: its level (0: not held), the via role in q.via.
+  function resolveOne(q, u) {
+    var user = users[u];
+    var best = 0;
+    var via = -1;
+    for (var i = 0; i < user.roles.length; i++) {
+      var r = user.roles[i];
+      var l = q.permissionLevels[r];
+      if (l !== 0 && (l > best || (l === best && roleSize[r] < roleSize[via]))) {
+        best = l;
+        via = r;
       }
     }
-    tbody.replaceChildren(fragment);
-    rowCount.dataset.count = String(count);
-    rowCount.textContent = (count === 1 ? '1 matching row' : count + ' matching rows') +
-      (count > maxRendered ? ' (showing the first ' + maxRendered + '; narrow the filters to see the rest)' : '');
-    showUser(exactUser);
+    work += user.roles.length;
+    if (best !== 0 && user.denies && user.denies.indexOf(q.permission) >= 0) best = 0;
+    q.via = via;
+    return best;
+  }
+
+  // User u's matching rows: counts them all and renders the first \`room\`.
+  function visitUser(q, u, room, fragment) {
+    var user = users[u];
+    work++;
+    if (q.exactUser === undefined && q.userNeedle !== '' && idText(u).indexOf(q.userNeedle) < 0) return 0;
+    if (q.role !== undefined && user.roles.indexOf(q.role) < 0) return 0;
+    for (var t = 0; t < q.terms.length; t++) q.userHits[t] = userText(u).indexOf(q.terms[t]) >= 0;
+    if (q.permission !== undefined) {
+      var l = resolveOne(q, u);
+      if (l === 0 || !rowMatches(q, q.permission, l, q.via)) return 0;
+      if (room > 0) fragment.appendChild(makeRow(u, q.permission, l, q.via));
+      return 1;
+    }
+    var n = 0;
+    if (room === 0 && q.countOnly) {
+      if (q.role === undefined) return user.count;
+      n = grantsOf(q.role).length;
+      if (user.denies) user.denies.forEach(function (p) { n -= q.roleGrants[p]; });
+      return n;
+    }
+    if (room > 0) {
+      var access = userAccess(u);
+      for (var i = 0; i < access.perms.length; i++) {
+        if (!rowMatches(q, access.perms[i], access.levels[i], access.vias[i])) continue;
+        n++;
+        if (n <= room) fragment.appendChild(makeRow(u, access.perms[i], access.levels[i], access.vias[i]));
+      }
+      return n;
+    }
+    var held = resolveUser(u);
+    for (var k = 0; k < held; k++) if (rowMatches(q, outPerms[k], outLevels[k], outVias[k])) n++;
+    return n;
+  }
+
+  function showCount(count, done) {
+    var text = count === 1 ? '1 matching row' : count + ' matching rows';
+    if (done) {
+      rowCount.dataset.count = String(count);
+      rowCount.setAttribute('aria-busy', 'false');
+      rowCount.textContent = text + (count > maxRendered ? ' (showing the first ' + maxRendered + '; narrow the filters to see the rest)' : '');
+    } else {
+      delete rowCount.dataset.count;
+      rowCount.setAttribute('aria-busy', 'true');
+      rowCount.textContent = text + ' so far, counting\\u2026' + (count > maxRendered ? ' (showing the first ' + maxRendered + ')' : '');
+    }
+  }
+
+  // The next slice runs as soon as the event loop is free, after pending input:
+  // a message (not clamped to 4 ms like nested timers), or else a timer.
+  var queued;
+  var later = function (run) { queued = setTimeout(run, 0); };
+  var cancel = function () { clearTimeout(queued); };
+  if (typeof MessageChannel === 'function') {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () {
+      var run = queued;
+      queued = undefined;
+      if (run) run();
+    };
+    later = function (run) {
+      queued = run;
+      channel.port2.postMessage(0);
+    };
+    cancel = function () { queued = undefined; };
+  }
+
+  // The render in progress: users are visited in order, the first slice at
+  // once, the rest (if any) in later tasks; a newer render abandons it.
+  var job;
+  function render() {
+    cancel();
+    var q = readFilters();
+    showUser(q.exactUser);
+    job = {
+      q: q,
+      next: q.exactUser === undefined ? 0 : q.exactUser,
+      last: q.exactUser === undefined ? users.length : q.exactUser + 1,
+      count: 0,
+      shown: 0,
+    };
+    step(job, true);
+  }
+  function step(current, first) {
+    if (current !== job) return;
+    var fragment = document.createDocumentFragment();
+    var started = Date.now();
+    var budget = first ? firstSliceMs : sliceMs;
+    work = 0;
+    while (current.next < current.last) {
+      var room = maxRendered - current.shown;
+      var n = visitUser(current.q, current.next++, room, fragment);
+      current.count += n;
+      current.shown += n < room ? n : room;
+      if (work >= minSliceWork && (work >= maxSliceWork || Date.now() - started >= budget)) break;
+    }
+    if (first) tbody.replaceChildren(fragment);
+    else tbody.appendChild(fragment);
+    var done = current.next >= current.last;
+    showCount(current.count, done);
+    if (!done) later(function () { step(current, false); });
   }
 
   var timer;

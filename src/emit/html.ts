@@ -27,14 +27,20 @@ export interface PageRole {
   readonly grants: [number, number][];
 }
 
-/** One user in the embedded data; `denies` (permission indices) only when another effective role grants what one denies. */
+/**
+ * One user in the embedded data; `denies` (permission indices) only when another
+ * effective role grants what one denies; `count`: how many permissions the user
+ * effectively holds (their rows in matrix.csv), so the page can show the total
+ * without resolving every user.
+ */
 export interface PageUser {
+  readonly count: number;
   readonly id: string;
   readonly type: string;
   readonly status: string;
-  readonly groups: number[];
-  readonly roles: number[];
-  readonly denies?: number[];
+  readonly groups: readonly number[];
+  readonly roles: readonly number[];
+  readonly denies?: readonly number[];
 }
 
 /** The chunks of matrix.html. */
@@ -109,11 +115,10 @@ export function* pageData(res: Resolution): Generator<string> {
     yield scriptSafe(`${p === 0 ? '' : ','}\n${compactJson({ audience: def.audience, id, risk: def.risk, scopes: [...res.scopes[p]!] })}`);
   }
   yield '],\n"roles":[';
-  for (let r = 0; r < res.roleIds.length; r++) yield scriptSafe(`${r === 0 ? '' : ','}\n${compactJson(pageRole(res, res.roleIds[r]!, r))}`);
+  for (let r = 0; r < res.roleIds.length; r++) yield `${r === 0 ? '' : ','}\n${roleJson(pageRole(res, res.roleIds[r]!, r))}`;
   yield '],\n"users":[';
-  for (let u = 0; u < res.userIds.length; u++) {
-    yield scriptSafe(`${u === 0 ? '' : ','}\n${compactJson(pageUser(res, u))}`);
-  }
+  const counter = new AccessCounter(res);
+  for (let u = 0; u < res.userIds.length; u++) yield `${u === 0 ? '' : ','}\n${userJson(pageUser(res, u, counter))}`;
   yield ']}';
 }
 
@@ -126,16 +131,107 @@ export function pageRole(res: Resolution, id: string, r: number): PageRole {
 }
 
 /** One user of the embedded data. */
-export function pageUser(res: Resolution, u: number): PageUser {
+export function pageUser(res: Resolution, u: number, counter = new AccessCounter(res)): PageUser {
   const id = res.userIds[u]!;
   const def = res.model.users.get(id)!;
-  const base = { groups: [...res.userGroups[u]!], id, roles: res.userRoles[u]!.toArray(), status: def.status, type: def.type };
-  const denies = [...res.userLevels(u).denied];
+  const { count, denies } = counter.user(u);
+  const base = { count, groups: res.userGroups[u]!, id, roles: res.userRoles[u]!.toArray(), status: def.status, type: def.type };
   return denies.length > 0 ? { denies, ...base } : base;
+}
+
+/**
+ * How many permissions each user effectively holds, and which granted ones are
+ * denied: the same sets as `Resolution.userLevels` (the union of the source
+ * roles' grants, minus the union of their denies), counted as the population of
+ * the union of the source roles' grants as bitsets, since the page needs only
+ * the count.
+ */
+export class AccessCounter {
+  private readonly bits: (Uint32Array | undefined)[] = [];
+  private readonly union: Uint32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(private readonly res: Resolution) {
+    this.union = new Uint32Array((res.permissionIds.length + 31) >>> 5);
+    this.seen = new Int32Array(res.permissionIds.length);
+  }
+
+  user(u: number): { count: number; denies: number[] } {
+    const sources = this.res.userSources[u]!;
+    if (sources.length === 0) return { count: 0, denies: [] };
+    const union = this.union;
+    union.set(this.grantBits(sources[0]!));
+    for (let s = 1; s < sources.length; s++) {
+      const bits = this.grantBits(sources[s]!);
+      for (let w = 0; w < union.length; w++) union[w]! |= bits[w]!;
+    }
+    let count = 0;
+    for (let w = 0; w < union.length; w++) count += popcount(union[w]!);
+    const denies: number[] = [];
+    const stamp = ++this.stamp;
+    for (const r of sources) {
+      for (const p of this.res.denied(r)) {
+        if (((union[p >>> 5]! >>> (p & 31)) & 1) === 1 && this.seen[p] !== stamp) {
+          this.seen[p] = stamp;
+          denies.push(p);
+        }
+      }
+    }
+    if (denies.length > 1) denies.sort((a, b) => a - b);
+    return { count: count - denies.length, denies };
+  }
+
+  /** The permissions role r grants over its closure (before denies), as a bitset. */
+  private grantBits(r: number): Uint32Array {
+    let bits = this.bits[r];
+    if (!bits) {
+      bits = new Uint32Array(this.union.length);
+      for (const p of this.res.granted(r)) bits[p >>> 5]! |= 1 << (p & 31);
+      this.bits[r] = bits;
+    }
+    return bits;
+  }
+}
+
+function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0xf0f0f0f) * 0x1010101) >>> 24;
+}
+
+/** A role as compact JSON with sorted keys (written by hand: a role has hundreds of grants). */
+function roleJson(role: PageRole): string {
+  let grants = '';
+  for (const [p, level] of role.grants) grants += `${grants === '' ? '' : ','}[${p},${level}]`;
+  return `{"effectiveRoles":[${role.effectiveRoles.join(',')}],"grants":[${grants}],"id":${jsonString(role.id)}}`;
+}
+
+/** A user as compact JSON with sorted keys (written by hand: there may be hundreds of thousands). */
+function userJson(user: PageUser): string {
+  const denies = user.denies ? `"denies":[${user.denies.join(',')}],` : '';
+  return `{"count":${user.count},${denies}"groups":[${user.groups.join(',')}],"id":${jsonString(user.id)},"roles":[${user.roles.join(',')}],"status":${enumString(user.status)},"type":${enumString(user.type)}}`;
+}
+
+const enumStrings = new Map<string, string>();
+
+/** `jsonString` of one of a few values (a type or status), remembered. */
+function enumString(text: string): string {
+  let json = enumStrings.get(text);
+  if (json === undefined) {
+    json = jsonString(text);
+    if (enumStrings.size < 64) enumStrings.set(text, json);
+  }
+  return json;
 }
 
 function compactJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
+}
+
+/** A JSON string literal, safe inside the `<script>` element. */
+function jsonString(text: string): string {
+  return scriptSafe(JSON.stringify(text));
 }
 
 /**
