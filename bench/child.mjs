@@ -69,6 +69,11 @@ if (mode === 'floor') {
   // As `rolecall compile` does: matrix.csv on a worker thread, started right after loading (unless ROLECALL_THREADS=1).
   const { startBackground } = await import(new URL('emit/background.js', lib));
   const background = mode === 'compile' ? startBackground('matrix.csv', loaded, '2026-11-22') : undefined;
+  const { stageAtomically } = await import(new URL('cli/write.js', lib));
+  const { artifactNames } = await import(new URL('cli/compile.js', lib));
+  const staging = mode === 'compile' ? stageAtomically(path.resolve(out), new Set(artifactNames)) : undefined;
+  const csvStart = performance.now();
+  const csvDone = background?.write(path.join(staging.dir, 'matrix.csv')).then(() => (stages['emit:matrix.csv (worker, from start)'] = performance.now() - csvStart));
   const rss = {};
   const result = checkPolicy(loaded, {
     asOf: '2026-11-22',
@@ -80,8 +85,6 @@ if (mode === 'floor') {
   });
   if (mode === 'compile') {
     const { outputFiles } = await import(new URL('cli/compile.js', lib));
-    const { writeAtomically } = await import(new URL('cli/write.js', lib));
-    const { artifactNames } = await import(new URL('cli/compile.js', lib));
     t = performance.now();
     const files = outputFiles(result, background).map((file) => ({
       name: file.name,
@@ -103,7 +106,8 @@ if (mode === 'floor') {
         },
       },
     }));
-    await writeAtomically(path.resolve(out), files, new Set(artifactNames));
+    await staging.commit(files);
+    await csvDone;
     stages.emit = performance.now() - t;
   }
   report({ mode, ms: performance.now() - started, stages, rssMB: rss, errors: result.summary.errors, warnings: result.summary.warnings, users: result.resolution.userIds.length });

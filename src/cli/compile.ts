@@ -9,7 +9,7 @@ import { startBackground, type BackgroundArtifact } from '../emit/background.js'
 import { loadPolicyDirectory, type LoadedPolicy } from '../stages/load.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
 import { asOfOption, directoryArgument, loadLimitsOption } from './options.js';
-import { compareWithDirectory, writeAtomically, type OutputFile } from './write.js';
+import { compareWithDirectory, stageAtomically, writeAtomically, type OutputFile, type Staging } from './write.js';
 
 /** The files `compile` writes, in order. */
 export const artifactNames: readonly string[] = [...artifacts.map((a) => a.name), 'diagnostics.json'];
@@ -20,7 +20,7 @@ export function outputFiles(result: CheckResult, background?: BackgroundArtifact
   return [
     ...artifacts.map((artifact) => ({
       name: artifact.name,
-      chunks: { [Symbol.iterator]: () => (artifact.renderBytes ? artifact.renderBytes(input) : artifact.render(input))[Symbol.iterator]() },
+      chunks: { [Symbol.iterator]: () => (artifact.renderBytes ? artifact.renderBytes(input, { transient: true }) : artifact.render(input))[Symbol.iterator]() },
       ...(background?.name === artifact.name ? { writeTo: (file: string) => background.write(file) } : {}),
     })),
     { name: 'diagnostics.json', chunks: [formatJson(result.diagnostics, result.summary, result.notEvaluated)] },
@@ -38,13 +38,37 @@ export async function compileCommand(values: Record<string, string | boolean | u
     throw new UsageError(`--out \`${out}\` contains the policy directory \`${dir}\`: compiling would replace the policy; choose another --out`);
   }
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
-  // matrix.csv is built on a worker thread (when there is a second core) while this thread checks and writes the rest.
+  // matrix.csv is built on a worker thread (when there is a second core): it
+  // parses and resolves the policy while this thread checks it, and writes into
+  // the staging directory as soon as it can. Nothing is swapped in unless the
+  // check passes.
   const background = values['check'] ? undefined : startBackground('matrix.csv', loaded, asOf, io.env);
+  const early = background ? stageEarly(absoluteOut, background) : undefined;
   try {
-    return await compileLoaded(loaded, { dir, out, absoluteOut, asOf, values, io, background });
+    return await compileLoaded(loaded, { dir, out, absoluteOut, asOf, values, io, background, early });
   } finally {
-    background?.cancel();
+    await background?.cancel();
+    early?.staging?.abort();
   }
+}
+
+/** The staging directory taken before the check, with the worker already told where to write; or the error staging gave. */
+interface EarlyStaging {
+  staging?: Staging;
+  readonly error?: unknown;
+}
+
+function stageEarly(absoluteOut: string, background: BackgroundArtifact): EarlyStaging {
+  let staging: Staging;
+  try {
+    staging = stageAtomically(absoluteOut, new Set(artifactNames));
+  } catch (error) {
+    // Reported only if the check passes: findings come first.
+    return { error };
+  }
+  // Awaited by the commit; until then a failure must not be an unhandled rejection.
+  background.write(path.join(staging.dir, background.name)).catch(() => undefined);
+  return { staging };
 }
 
 interface CompileRun {
@@ -55,9 +79,10 @@ interface CompileRun {
   readonly values: Record<string, string | boolean | undefined>;
   readonly io: CliIO;
   readonly background: BackgroundArtifact | undefined;
+  readonly early: EarlyStaging | undefined;
 }
 
-async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf, values, io, background }: CompileRun): Promise<number> {
+async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf, values, io, background, early }: CompileRun): Promise<number> {
   const result = checkPolicy(loaded, { asOf });
   const color = useColor(io.env, io.stdout.isTTY);
   const visible = result.diagnostics.filter((d) => !d.suppressed);
@@ -81,7 +106,14 @@ async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf
     io.stderr.write(`rolecall: the artifacts in \`${out}\` are stale: run \`rolecall compile ${dir} --out ${out}${values['as-of'] ? ` --as-of ${asOf}` : ''}\` and commit the result\n`);
     return exitCodes.findings;
   }
-  await writeAtomically(absoluteOut, files, new Set(artifactNames));
+  if (early?.error !== undefined) throw early.error;
+  if (early?.staging) {
+    const staging = early.staging;
+    delete early.staging;
+    await staging.commit(files);
+  } else {
+    await writeAtomically(absoluteOut, files, new Set(artifactNames));
+  }
   io.stdout.write(summaryLine(result, dir, out, files.length));
   return exitCodes.clean;
 }

@@ -16,8 +16,8 @@ export interface BackgroundArtifact {
   readonly name: string;
   /** Writes the artifact to `file`; settles when the file is complete and flushed. */
   write(file: string): Promise<void>;
-  /** Stops the worker (nothing will be written: findings, `--check`, an error). */
-  cancel(): void;
+  /** Stops the worker (nothing will be written: findings, `--check`, an error); settles once it has stopped. */
+  cancel(): Promise<void>;
 }
 
 /** Why no worker is used (for `--debug` and tests), or undefined when one can be. */
@@ -69,8 +69,8 @@ export function startBackground(artifact: string, loaded: LoadedPolicy, asOf: st
       });
       return outcome;
     },
-    cancel() {
-      void worker.terminate();
+    async cancel() {
+      await worker.terminate();
     },
   };
 }

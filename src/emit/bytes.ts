@@ -57,12 +57,19 @@ export class ChunkedBytes {
   view = new DataView(this.buffer.buffer);
   pos = 0;
   private full: Uint8Array[] = [];
+  /** A drained chunk's buffer, free again once the consumer asked for more (transient only). */
+  private spare: Uint8Array<ArrayBuffer> | undefined;
+
+  /** With `transient`, a drained chunk's buffer is written over by later output (see ByteOptions). */
+  constructor(private readonly transient = false) {}
 
   /** Makes room for `n` more bytes (and the `overrun` of `copyPiece`) at `pos`, starting a new chunk when needed. */
   ensure(n: number): void {
     if (this.pos + n + overrun <= this.buffer.length) return;
     if (this.pos > 0) this.full.push(this.buffer.subarray(0, this.pos));
-    this.buffer = new Uint8Array(Math.max(chunkSize, n + overrun));
+    const spare = this.spare;
+    this.spare = undefined;
+    this.buffer = spare && spare.length >= n + overrun ? spare : new Uint8Array(Math.max(chunkSize, n + overrun));
     this.view = new DataView(this.buffer.buffer);
     this.pos = 0;
   }
@@ -77,6 +84,8 @@ export class ChunkedBytes {
   drain(): Uint8Array[] {
     const full = this.full;
     this.full = [];
+    const last = full[full.length - 1];
+    if (this.transient && last) this.spare = new Uint8Array(last.buffer as ArrayBuffer, last.byteOffset, last.buffer.byteLength - last.byteOffset);
     return full;
   }
 

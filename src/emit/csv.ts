@@ -1,7 +1,7 @@
 import { sourcePrefixes, ViaWriter, viaText, type Hop } from '../stages/paths.js';
 import { NONE } from '../stages/resolve.js';
 import { BytePool, chunkSize, copyPiece, decodeChunks, overrun } from './bytes.js';
-import type { Artifact, EmitInput } from './types.js';
+import type { Artifact, ByteOptions, EmitInput } from './types.js';
 
 /** The header row of matrix.csv. */
 export const csvHeader = 'user,permission,scope,via';
@@ -36,7 +36,7 @@ const encoder = new TextEncoder();
  * source role, then one ` > role:x` piece per containment hop down to the
  * granting role, and the line end; all pieces are encoded once into a pool.
  */
-export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
+export function* renderMatrixCsvBytes(input: EmitInput, options: ByteOptions = {}): Generator<Uint8Array> {
   const res = input.result.resolution;
   const via = new ViaWriter(res);
   const { next } = res.via();
@@ -108,7 +108,9 @@ export function* renderMatrixCsvBytes(input: EmitInput): Generator<Uint8Array> {
       pos = written.pos;
       if (i < perms.length) {
         yield out.subarray(0, pos);
-        out = new Uint8Array(Math.max(chunkSize, rowBound(rows, i) + overrun));
+        // The consumer is done with the chunk once it asks for more: with `transient`, write over it.
+        const need = rowBound(rows, i) + overrun;
+        if (!options.transient || need > out.length) out = new Uint8Array(Math.max(chunkSize, need));
         pos = 0;
       }
     }

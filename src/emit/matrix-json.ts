@@ -3,7 +3,7 @@ import type { Resolution } from '../stages/resolve.js';
 import { groupRoleClosure, idsOf, levelRecord } from './ids.js';
 import { BytePool, ChunkedBytes, copyPiece, decodeChunks } from './bytes.js';
 import { indent, nestedJson, streamObject } from './json-stream.js';
-import type { Artifact, EmitInput } from './types.js';
+import type { Artifact, ByteOptions, EmitInput } from './types.js';
 
 /** The `format` of matrix.json. */
 export const matrixFormat = 'rolecall.matrix/v1';
@@ -30,9 +30,9 @@ export function renderMatrixJson(input: EmitInput): Iterable<string> {
  * every user) is copied together from pieces encoded once per permission and
  * level, role and group.
  */
-export function* renderMatrixJsonBytes(input: EmitInput): Generator<Uint8Array> {
+export function* renderMatrixJsonBytes(input: EmitInput, options: ByteOptions = {}): Generator<Uint8Array> {
   const res = input.result.resolution;
-  const out = new ChunkedBytes();
+  const out = new ChunkedBytes(options.transient);
   for (const text of renderHead(input)) {
     out.text(text);
     yield* out.drain();

@@ -20,5 +20,15 @@ export interface Artifact {
    * The same content as UTF-8 bytes, for artifacts that are cheaper to build
    * as bytes (matrix.csv: millions of rows). The file writer prefers it.
    */
-  renderBytes?(input: EmitInput): Iterable<Uint8Array>;
+  renderBytes?(input: EmitInput, options?: ByteOptions): Iterable<Uint8Array>;
+}
+
+/** How byte chunks may be produced. */
+export interface ByteOptions {
+  /**
+   * The consumer is done with each chunk before it asks for the next (the
+   * file writer): the producer may reuse one buffer for every chunk instead
+   * of allocating a megabyte per chunk. Do not collect such chunks.
+   */
+  readonly transient?: boolean;
 }

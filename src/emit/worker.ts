@@ -49,7 +49,7 @@ if (port) {
       if (request === undefined) return;
       let written: Promise<void>;
       try {
-        written = writeChunks(request, artifact.renderBytes ? artifact.renderBytes(input) : artifact.render(input));
+        written = writeChunks(request, artifact.renderBytes ? artifact.renderBytes(input, { transient: true }) : artifact.render(input));
       } catch (error) {
         written = Promise.reject(error);
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedBytes } from '../../src/emit/bytes.js';
+import { renderMatrixCsvBytes } from '../../src/emit/csv.js';
 import { matrixJson, renderMatrixJson, renderMatrixJsonBytes, userEntry, UserJson } from '../../src/emit/matrix-json.js';
 import { nestedJson } from '../../src/emit/json-stream.js';
 import type { EmitInput } from '../../src/emit/types.js';
@@ -99,6 +100,25 @@ describe('matrix.json', () => {
     // Every chunk is bounded by the chunk size plus one user's entry.
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(2 ** 20 + 4096);
     expect([...renderMatrixJson(input)].join('')).toBe(canonicalJson(naiveMatrix(input)));
+  });
+
+  it('reuses its chunk buffer when chunks are transient, without changing a byte (matrix.json and matrix.csv)', () => {
+    const input = emitInput(checkYaml(sharedAccessPolicy(12000)));
+    for (const render of [renderMatrixJsonBytes, renderMatrixCsvBytes]) {
+      const fresh = Buffer.concat([...render(input)]);
+      const copies: Buffer[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      // Consumed one at a time, as the file writer does: each chunk is copied before the next is asked for.
+      for (const chunk of render(input, { transient: true })) {
+        copies.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+      }
+      expect(Buffer.concat(copies).equals(fresh)).toBe(true);
+      if (render === renderMatrixJsonBytes) {
+        expect(copies.length).toBeGreaterThan(3);
+        expect(buffers.size).toBeLessThan(copies.length);
+      }
+    }
   });
 
   it('writes empty sections as {} and matches canonicalJson for an empty policy', () => {
