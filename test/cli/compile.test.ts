@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,41 @@ describe('rolecall compile: failure modes', () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/holds files rolecall did not write \(notes.txt/);
     expect(readFileSync(path.join(foreign, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('rolecall compile with matrix.csv on a worker thread (the built binary)', () => {
+  const threads = { env: { ROLECALL_THREADS: '2' } };
+  const siblings = (out: string): string[] => readdirSync(path.dirname(out)).filter((name) => name.startsWith(`${path.basename(out)}.`));
+
+  it('writes nothing, and leaves no lock or staging directory, when the policy has errors', () => {
+    const out = path.join(work, 'threaded-broken');
+    const run = runBinary(['compile', 'test/fixtures/broken', '--out', out, ...asOf], threads);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing was written');
+    expect(existsSync(out)).toBe(false);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('reports the findings before an unusable out directory, and the out directory only for a clean policy', () => {
+    const out = path.join(work, 'threaded-foreign');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const broken = runBinary(['compile', 'test/fixtures/broken', '--out', out, ...asOf], threads);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('nothing was written');
+    const clean = runBinary(['compile', 'policies', '--out', out, ...asOf], threads);
+    expect(clean.code).toBe(2);
+    expect(clean.stderr).toMatch(/holds files rolecall did not write \(notes.txt/);
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('replaces previous artifacts and leaves nothing beside them', () => {
+    const out = path.join(work, 'threaded-twice');
+    for (let i = 0; i < 2; i++) expect(runBinary(['compile', 'policies', '--out', out, ...asOf], threads).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['diagnostics.json', 'matrix.csv', 'matrix.html', 'matrix.json', 'matrix.md', 'permissions.ts']);
+    expect(siblings(out)).toEqual([]);
   });
 });
 
