@@ -66,14 +66,10 @@ if (mode === 'floor') {
   let t = performance.now();
   const loaded = loadPolicyDirectory(dir, { cwd: process.cwd() });
   stages.load = performance.now() - t;
-  // As `rolecall compile` does: matrix.csv on a worker thread, started right after loading (unless ROLECALL_THREADS=1).
-  const { startBackground } = await import(new URL('emit/background.js', lib));
-  const background = mode === 'compile' ? startBackground('matrix.csv', loaded, '2026-11-22') : undefined;
-  const { stageAtomically } = await import(new URL('cli/write.js', lib));
+  // As `rolecall compile` does: matrix.csv on a worker thread when there is a second core (unless ROLECALL_THREADS=1).
+  const { backgroundUnavailable } = await import(new URL('emit/background.js', lib));
+  const { writeAtomically } = await import(new URL('cli/write.js', lib));
   const { artifactNames } = await import(new URL('cli/compile.js', lib));
-  const staging = mode === 'compile' ? stageAtomically(path.resolve(out), new Set(artifactNames)) : undefined;
-  const csvStart = performance.now();
-  const csvDone = background?.write(path.join(staging.dir, 'matrix.csv')).then(() => (stages['emit:matrix.csv (worker, from start)'] = performance.now() - csvStart));
   const rss = {};
   const result = checkPolicy(loaded, {
     asOf: '2026-11-22',
@@ -86,14 +82,16 @@ if (mode === 'floor') {
   if (mode === 'compile') {
     const { outputFiles } = await import(new URL('cli/compile.js', lib));
     t = performance.now();
-    const files = outputFiles(result, background).map((file) => ({
+    const files = outputFiles(result, { workers: backgroundUnavailable() === undefined }).map((file) => ({
       name: file.name,
       ...(file.writeTo
         ? {
             writeTo: async (target) => {
               const s = performance.now();
-              await file.writeTo(target);
-              stages[`emit:${file.name} (worker, waited)`] = performance.now() - s;
+              const written = file.writeTo(target);
+              stages[`emit:${file.name} (this thread: feeding the worker)`] = performance.now() - s;
+              await written;
+              stages[`emit:${file.name} (worker, done after)`] = performance.now() - s;
             },
           }
         : {}),
@@ -106,8 +104,7 @@ if (mode === 'floor') {
         },
       },
     }));
-    await staging.commit(files);
-    await csvDone;
+    await writeAtomically(path.resolve(out), files, new Set(artifactNames));
     stages.emit = performance.now() - t;
   }
   report({ mode, ms: performance.now() - started, stages, rssMB: rss, errors: result.summary.errors, warnings: result.summary.warnings, users: result.resolution.userIds.length });

@@ -30,7 +30,7 @@ function prng(seed) {
 /** Generates organisation `size` into `dir` (skipped when already generated with the same parameters). */
 export function generate(size, dir, seed = 42) {
   const shape = sizes[size];
-  const stamp = JSON.stringify({ size, seed, shape, version: 7 });
+  const stamp = JSON.stringify({ size, seed, shape, version: 8 });
   const stampFile = path.join(dir, '.generated');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   rmSync(dir, { recursive: true, force: true });
@@ -127,7 +127,8 @@ export function generate(size, dir, seed = 42) {
     groupOut.push(`    roles: [${[...groupRoles].join(', ')}]`);
     const next = groupLevels[group.level + 1];
     if (next && next.length > 0 && random() < 0.5) groupOut.push(`    subgroups: [${pick(next).id}]`);
-    if (group.members.length > 0) groupOut.push(`    members: [${[...new Set(group.members)].join(', ')}]`);
+    // Members one per line, as policy repositories keep long lists (a membership change is a one-line diff).
+    if (group.members.length > 0) groupOut.push('    members:', ...[...new Set(group.members)].map((m) => `      - ${m}`));
   }
   writeFileSync(path.join(dir, 'groups.yaml'), groupOut.join('\n') + '\n');
 

@@ -1,27 +1,27 @@
 import path from 'node:path';
 import { checkPolicy, type CheckResult } from '../compile.js';
-import { artifacts } from '../emit/index.js';
+import { artifacts, matrixCsv } from '../emit/index.js';
 import { policyDigest } from '../emit/digest.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
 import { useColor } from '../report/color.js';
-import { startBackground, type BackgroundArtifact } from '../emit/background.js';
-import { loadPolicyDirectory, type LoadedPolicy } from '../stages/load.js';
+import { backgroundUnavailable, writeCsvInBackground } from '../emit/background.js';
+import { loadPolicyDirectory } from '../stages/load.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
 import { asOfOption, directoryArgument, loadLimitsOption } from './options.js';
-import { compareWithDirectory, stageAtomically, writeAtomically, type OutputFile, type Staging } from './write.js';
+import { compareWithDirectory, writeAtomically, type OutputFile } from './write.js';
 
 /** The files `compile` writes, in order. */
 export const artifactNames: readonly string[] = [...artifacts.map((a) => a.name), 'diagnostics.json'];
 
 /** Builds the output files of a clean check result (chunks are produced lazily, while writing). */
-export function outputFiles(result: CheckResult, background?: BackgroundArtifact): OutputFile[] {
+export function outputFiles(result: CheckResult, options: { workers?: boolean } = {}): OutputFile[] {
   const input = { result, digest: policyDigest(result.files) };
   return [
     ...artifacts.map((artifact) => ({
       name: artifact.name,
       chunks: { [Symbol.iterator]: () => (artifact.renderBytes ? artifact.renderBytes(input, { transient: true }) : artifact.render(input))[Symbol.iterator]() },
-      ...(background?.name === artifact.name ? { writeTo: (file: string) => background.write(file) } : {}),
+      ...(options.workers && artifact === matrixCsv ? { writeTo: (file: string) => writeCsvInBackground(result.resolution, file) } : {}),
     })),
     { name: 'diagnostics.json', chunks: [formatJson(result.diagnostics, result.summary, result.notEvaluated)] },
   ];
@@ -38,51 +38,6 @@ export async function compileCommand(values: Record<string, string | boolean | u
     throw new UsageError(`--out \`${out}\` contains the policy directory \`${dir}\`: compiling would replace the policy; choose another --out`);
   }
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
-  // matrix.csv is built on a worker thread (when there is a second core): it
-  // parses and resolves the policy while this thread checks it, and writes into
-  // the staging directory as soon as it can. Nothing is swapped in unless the
-  // check passes.
-  const background = values['check'] ? undefined : startBackground('matrix.csv', loaded, asOf, io.env);
-  const early = background ? stageEarly(absoluteOut, background) : undefined;
-  try {
-    return await compileLoaded(loaded, { dir, out, absoluteOut, asOf, values, io, background, early });
-  } finally {
-    await background?.cancel();
-    early?.staging?.abort();
-  }
-}
-
-/** The staging directory taken before the check, with the worker already told where to write; or the error staging gave. */
-interface EarlyStaging {
-  staging?: Staging;
-  readonly error?: unknown;
-}
-
-function stageEarly(absoluteOut: string, background: BackgroundArtifact): EarlyStaging {
-  let staging: Staging;
-  try {
-    staging = stageAtomically(absoluteOut, new Set(artifactNames));
-  } catch (error) {
-    // Reported only if the check passes: findings come first.
-    return { error };
-  }
-  // Awaited by the commit; until then a failure must not be an unhandled rejection.
-  background.write(path.join(staging.dir, background.name)).catch(() => undefined);
-  return { staging };
-}
-
-interface CompileRun {
-  readonly dir: string;
-  readonly out: string;
-  readonly absoluteOut: string;
-  readonly asOf: string;
-  readonly values: Record<string, string | boolean | undefined>;
-  readonly io: CliIO;
-  readonly background: BackgroundArtifact | undefined;
-  readonly early: EarlyStaging | undefined;
-}
-
-async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf, values, io, background, early }: CompileRun): Promise<number> {
   const result = checkPolicy(loaded, { asOf });
   const color = useColor(io.env, io.stdout.isTTY);
   const visible = result.diagnostics.filter((d) => !d.suppressed);
@@ -93,7 +48,8 @@ async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf
     io.stderr.write(`rolecall: ${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'}: nothing was written to \`${out}\`\n`);
     return exitCodes.findings;
   }
-  const files = outputFiles(result, background);
+  // matrix.csv is built on a worker thread when there is a second core (ROLECALL_THREADS=1: never).
+  const files = outputFiles(result, { workers: backgroundUnavailable(io.env) === undefined });
   if (values['check']) {
     const { changed, missing, extra } = compareWithDirectory(absoluteOut, files);
     if (changed.length + missing.length + extra.length === 0) {
@@ -106,14 +62,7 @@ async function compileLoaded(loaded: LoadedPolicy, { dir, out, absoluteOut, asOf
     io.stderr.write(`rolecall: the artifacts in \`${out}\` are stale: run \`rolecall compile ${dir} --out ${out}${values['as-of'] ? ` --as-of ${asOf}` : ''}\` and commit the result\n`);
     return exitCodes.findings;
   }
-  if (early?.error !== undefined) throw early.error;
-  if (early?.staging) {
-    const staging = early.staging;
-    delete early.staging;
-    await staging.commit(files);
-  } else {
-    await writeAtomically(absoluteOut, files, new Set(artifactNames));
-  }
+  await writeAtomically(absoluteOut, files, new Set(artifactNames));
   io.stdout.write(summaryLine(result, dir, out, files.length));
   return exitCodes.clean;
 }

@@ -220,7 +220,7 @@ export function writeChunks(file: string, chunks: Iterable<string | Uint8Array>)
 }
 
 /** Writes all of `data` (writeSync may write less than asked). */
-function writeAll(fd: number, data: string | Uint8Array): void {
+export function writeAll(fd: number, data: string | Uint8Array): void {
   let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   while (bytes.length > 0) {
     const written = writeSync(fd, bytes);

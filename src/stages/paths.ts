@@ -232,15 +232,10 @@ export function compareHops(a: readonly Hop[], b: readonly Hop[]): number {
  */
 export class ViaWriter {
   private readonly chainText: (string[] | undefined)[] = [];
-  private readonly level: Uint8Array;
-  private readonly bestLength: Int32Array;
-  private readonly bestSource: Int32Array;
+  private readonly scratch: ChooseScratch;
 
   constructor(private readonly res: Resolution) {
-    const P = res.permissionIds.length;
-    this.level = new Uint8Array(P);
-    this.bestLength = new Int32Array(P).fill(0x7fffffff);
-    this.bestSource = new Int32Array(P).fill(-1);
+    this.scratch = chooseScratch(res.permissionIds.length);
   }
 
   /**
@@ -267,35 +262,17 @@ export class ViaWriter {
   choose(u: number, prefixes: Map<number, Hop[]> = sourcePrefixes(this.res, u)): { perms: Int32Array; levels: Uint8Array; sources: [number, Hop[]][]; best: Int32Array } {
     const res = this.res;
     const { perms, levels } = res.userLevels(u);
-    const best = new Int32Array(perms.length).fill(-1);
-    if (perms.length === 0 || prefixes.size === 0) return { perms, levels, sources: [], best };
-    const { dist } = res.via();
-    const level = this.level;
-    const bestLength = this.bestLength;
-    const bestSource = this.bestSource;
-    for (let i = 0; i < perms.length; i++) level[perms[i]!] = levels[i]!;
+    if (perms.length === 0 || prefixes.size === 0) return { perms, levels, sources: [], best: new Int32Array(perms.length).fill(-1) };
     // Sources in the tie-break order of shortestPermissionPath: by prefix hops, then length.
     const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
-    for (let i = 0; i < sources.length; i++) {
-      const [r, prefix] = sources[i]!;
-      const grant = res.roleGrant[r]!;
-      const d = dist[r]!;
-      for (const p of res.granted(r)) {
-        if (level[p] === 0 || grant[p] !== level[p]) continue;
-        const length = prefix.length + d[p]!;
-        if (length < bestLength[p]!) {
-          bestLength[p] = length;
-          bestSource[p] = i;
-        }
-      }
-    }
-    for (let i = 0; i < perms.length; i++) {
-      const p = perms[i]!;
-      best[i] = bestSource[p]!;
-      level[p] = 0;
-      bestLength[p] = 0x7fffffff;
-      bestSource[p] = -1;
-    }
+    const best = chooseSources(
+      { roleGrant: res.roleGrant, dist: res.via().dist, granted: (r) => res.granted(r) },
+      perms,
+      levels,
+      Int32Array.from(sources, ([r]) => r),
+      Int32Array.from(sources, ([, prefix]) => prefix.length),
+      this.scratch,
+    );
     return { perms, levels, sources, best };
   }
 
@@ -317,4 +294,59 @@ export class ViaWriter {
     texts[p] = text;
     return text;
   }
+}
+
+/** What choosing a user's paths reads of a resolution: each role's grant levels, granted permissions and containment distances. */
+export interface ChooseTables {
+  readonly roleGrant: readonly Uint8Array[];
+  readonly dist: readonly Uint16Array[];
+  granted(r: number): Int32Array;
+}
+
+/** Per-permission work arrays for `chooseSources`, reused between users (left clean after each call). */
+export interface ChooseScratch {
+  readonly level: Uint8Array;
+  readonly bestLength: Int32Array;
+  readonly bestSource: Int32Array;
+}
+
+/** Scratch arrays for P permissions. */
+export function chooseScratch(P: number): ChooseScratch {
+  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(0x7fffffff), bestSource: new Int32Array(P).fill(-1) };
+}
+
+/**
+ * For each effective permission of a user (ascending `perms` with their
+ * `levels`), the index of the source role its shortest path goes through:
+ * the source whose prefix (`hops[i]` groups and role) plus containment chain
+ * down to a grant of the effective level is shortest, the first in the given
+ * order on a tie (`roles` come in the tie-break order of
+ * shortestPermissionPath); -1 when none.
+ */
+export function chooseSources(tables: ChooseTables, perms: Int32Array, levels: Uint8Array, roles: Int32Array, hops: Int32Array, scratch: ChooseScratch): Int32Array {
+  const { level, bestLength, bestSource } = scratch;
+  const best = new Int32Array(perms.length).fill(-1);
+  for (let i = 0; i < perms.length; i++) level[perms[i]!] = levels[i]!;
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
+    const grant = tables.roleGrant[r]!;
+    const d = tables.dist[r]!;
+    const prefix = hops[i]!;
+    for (const p of tables.granted(r)) {
+      if (level[p] === 0 || grant[p] !== level[p]) continue;
+      const length = prefix + d[p]!;
+      if (length < bestLength[p]!) {
+        bestLength[p] = length;
+        bestSource[p] = i;
+      }
+    }
+  }
+  for (let i = 0; i < perms.length; i++) {
+    const p = perms[i]!;
+    best[i] = bestSource[p]!;
+    level[p] = 0;
+    bestLength[p] = 0x7fffffff;
+    bestSource[p] = -1;
+  }
+  return best;
 }
