@@ -72,3 +72,28 @@ describe('rolecall check (issue: foundation, done when)', () => {
     expect(relaxed.code).toBe(0);
   });
 });
+
+describe('rolecall and a reader that stops early', () => {
+  it('drops its output quietly when the pipe closes (no EPIPE stack trace) and keeps its exit code', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { root } = await import('../helpers/cli.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rolecall-epipe-'));
+    try {
+      // Thousands of findings (errors among them): far more output than a pipe buffers.
+      const users = Array.from({ length: 3000 }, (_, i) => `  u${i}: { type: external }`);
+      writeFileSync(path.join(dir, 'users.yaml'), ['users:', ...users].join('\n') + '\n');
+      const script = `node ${JSON.stringify(path.join(root, 'bin/rolecall.js'))} check ${JSON.stringify(dir)} --as-of 2026-11-22 | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`;
+      const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      // The same exit code as without the pipe: error-level findings.
+      expect(run.status).toBe(1);
+      const whole = spawnSync('bash', ['-c', script.replace('head -c 100 > /dev/null', 'wc -c')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+      expect(Number(whole.stdout.trim())).toBeGreaterThan(200_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
