@@ -63,10 +63,7 @@ export class Resolution {
   private readonly roleLevelCache: (SparseLevels | undefined)[] = [];
   private readonly levelCache = new Map<string, SparseLevels>();
   private cachedPairs = 0;
-  /**
-   * Most (user, permission) pairs `userLevels` keeps (about 5 bytes each). A
-   * reader that visits each user once (the matrix.csv worker) lowers it.
-   */
+  /** Most (user, permission) pairs `userLevels` keeps (about 5 bytes each); settable for tests and tools. */
   levelCacheBudget = defaultLevelCacheBudget;
   private scratchGrant: Uint8Array | undefined;
   private scratchDeny: Uint8Array | undefined;
@@ -376,14 +373,13 @@ export class Resolution {
     if (cached) return cached;
     const result = this.merge(sources);
     // Keep results while they fit a budget of (user, permission) pairs: the
-    // rules and every artifact read each user in turn, so a policy that fits is
-    // merged once, and a larger one never holds more than the budget.
-    this.cachedPairs += result.perms.length + 1;
-    if (this.cachedPairs > this.levelCacheBudget) {
-      this.levelCache.clear();
-      this.cachedPairs = result.perms.length + 1;
+    // rules and every artifact read the users in order, so a policy that fits
+    // is merged once. A larger one keeps the first users that fit and no more
+    // (evicting would make every later pass in user order miss).
+    if (this.cachedPairs + result.perms.length + 1 <= this.levelCacheBudget) {
+      this.cachedPairs += result.perms.length + 1;
+      this.levelCache.set(key, result);
     }
-    this.levelCache.set(key, result);
     return result;
   }
 
