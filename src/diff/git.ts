@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceFile } from '../model/source.js';
 import { compareStrings } from '../model/diagnostic.js';
-import { decodeText, defaultLoadLimits, displayPath, InputError, isPolicyFileName, type LoadedPolicy, type LoadLimits, type LoadProblem } from '../stages/load.js';
+import { decodeText, defaultLoadLimits, displayPath, hasUnsafeNameCharacter, InputError, isPolicyFileName, loadMessages, type LoadedPolicy, type LoadLimits, type LoadProblem } from '../stages/load.js';
 
 /** A policy read from a git commit, with the commit it resolved to. */
 export interface GitPolicy extends LoadedPolicy {
@@ -31,8 +31,10 @@ interface TreeEntry {
  * Files are chosen and shown as the loader would (`loadPolicyDirectory`):
  * `*.yaml` / `*.yml` only, directories named `node_modules` or starting with
  * `.` skipped, the same limits, paths shown relative to `cwd`, so a file that
- * is unchanged has the same path and text on both sides. Symbolic links
- * (mode 120000) and submodules are skipped. An unknown ref, a directory that
+ * is unchanged has the same path and text on both sides. A symbolic link
+ * (mode 120000) is followed to a file inside the policy directory and refused
+ * (a finding) when it leads outside or nowhere; a file name with control
+ * characters is refused; submodules are skipped. An unknown ref, a directory that
  * is not in a git repository or a missing git is an InputError (exit 2).
  */
 export function loadPolicyFromGit(ref: string, dir: string, options: { cwd: string; limits?: LoadLimits }): GitPolicy {
@@ -55,50 +57,103 @@ export function loadPolicyFromGit(ref: string, dir: string, options: { cwd: stri
   const files: SourceFile[] = [];
   const problems: LoadProblem[] = [];
   const shown = (entryPath: string): string => displayPath(path.join(policyDir, ...entryPath.slice(repoPath === '' ? 0 : repoPath.length + 1).split('/')), options.cwd);
-  const wanted: TreeEntry[] = [];
+  const inPolicy = (entryPath: string): boolean => repoPath === '' || entryPath.startsWith(`${repoPath}/`);
+  const blobs = new Map(entries.filter((e) => e.type === 'blob').map((e) => [e.path, e]));
+  // Symbolic links are followed as the loader follows them in a directory: to a file inside the policy directory only.
+  const links = entries.filter((e) => e.mode === '120000' && inPolicy(e.path) && isPolicyFileName(e.path.slice(e.path.lastIndexOf('/') + 1)));
+  const linkTargets = readLinkTargets(links, top, ref);
+  const wanted: { entry: TreeEntry; shownAs: string }[] = [];
   let total = 0;
   for (const entry of entries.sort((a, b) => compareSegments(a.path, b.path))) {
-    if (repoPath !== '' && !entry.path.startsWith(`${repoPath}/`)) continue;
+    if (!inPolicy(entry.path)) continue;
     const inside = repoPath === '' ? entry.path : entry.path.slice(repoPath.length + 1);
     const parts = inside.split('/');
     const name = parts[parts.length - 1]!;
     if (parts.slice(0, -1).some((d) => d === 'node_modules' || d.startsWith('.'))) continue;
-    if (!isPolicyFileName(name) || entry.type !== 'blob' || entry.mode === '120000') continue;
+    if (!isPolicyFileName(name) || entry.type !== 'blob') continue;
     const refuse = (message: string): void => {
       problems.push({ file: { path: shown(entry.path), text: '' }, message });
     };
+    if (parts.some(hasUnsafeNameCharacter)) {
+      refuse(loadMessages.unsafeName);
+      continue;
+    }
+    let blob: TreeEntry | undefined = entry;
+    if (entry.mode === '120000') {
+      const target = followLink(entry, linkTargets, blobs, inPolicy);
+      if (target === 'broken') refuse(loadMessages.brokenLink);
+      else if (target === 'outside') refuse(loadMessages.outsideLink);
+      else blob = target;
+      if (blob === entry) continue;
+    }
     if (wanted.length >= limits.maxFiles) {
       refuse(`more than ${limits.maxFiles} policy files: split the policy or check the directory`);
       continue;
     }
-    if (entry.size > limits.maxFileBytes) {
-      refuse(`file is ${entry.size} bytes, over the limit of ${limits.maxFileBytes}: split it, or raise --max-file-bytes`);
+    if (blob.size > limits.maxFileBytes) {
+      refuse(`file is ${blob.size} bytes, over the limit of ${limits.maxFileBytes}: split it, or raise --max-file-bytes`);
       continue;
     }
-    if (total + entry.size > limits.maxTotalBytes) {
+    if (total + blob.size > limits.maxTotalBytes) {
       refuse(`the policy exceeds ${limits.maxTotalBytes} bytes in total: raise --max-total-bytes if this is intended`);
       continue;
     }
-    total += entry.size;
-    wanted.push(entry);
+    total += blob.size;
+    wanted.push({ entry: blob, shownAs: shown(entry.path) });
   }
   if (wanted.length > 0) {
-    const input = wanted.map((e) => `${e.object}\n`).join('');
-    const batch = git(['cat-file', '--batch'], top, input, () => `--base git:${ref}: cannot read the policy files of ${ref} from git`, total + wanted.length * 128 + 1024);
-    let offset = 0;
-    for (const entry of wanted) {
-      const newline = batch.indexOf(10, offset);
-      const header = batch.subarray(offset, newline).toString('utf8').split(' ');
-      const size = Number(header[2]);
-      if (newline < 0 || header[1] !== 'blob' || !Number.isInteger(size)) throw new InputError(`--base git:${ref}: unexpected output from git cat-file for \`${entry.path}\``);
-      const bytes = batch.subarray(newline + 1, newline + 1 + size);
-      offset = newline + 1 + size + 1;
-      const decoded = decodeText(bytes);
-      if (typeof decoded !== 'string') problems.push({ file: { path: shown(entry.path), text: '' }, message: decoded.problem });
-      else files.push({ path: shown(entry.path), text: decoded });
-    }
+    const contents = catFiles(wanted.map((w) => w.entry), top, ref, total);
+    wanted.forEach(({ shownAs }, i) => {
+      const decoded = decodeText(contents[i]!);
+      if (typeof decoded !== 'string') problems.push({ file: { path: shownAs, text: '' }, message: decoded.problem });
+      else files.push({ path: shownAs, text: decoded });
+    });
   }
   return { files, problems, ref, commit, repoPath };
+}
+
+/** The contents of blobs, in order, read with one `git cat-file --batch`. */
+function catFiles(blobs: readonly TreeEntry[], top: string, ref: string, total: number): Buffer[] {
+  if (blobs.length === 0) return [];
+  const input = blobs.map((e) => `${e.object}\n`).join('');
+  const batch = git(['cat-file', '--batch'], top, input, () => `--base git:${ref}: cannot read the policy files of ${ref} from git`, total + blobs.length * 128 + 1024);
+  const out: Buffer[] = [];
+  let offset = 0;
+  for (const entry of blobs) {
+    const newline = batch.indexOf(10, offset);
+    const header = batch.subarray(offset, newline).toString('utf8').split(' ');
+    const size = Number(header[2]);
+    if (newline < 0 || header[1] !== 'blob' || !Number.isInteger(size)) throw new InputError(`--base git:${ref}: unexpected output from git cat-file for \`${entry.path}\``);
+    out.push(batch.subarray(newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1;
+  }
+  return out;
+}
+
+/** Where each symbolic link points (its blob holds the target path). */
+function readLinkTargets(links: readonly TreeEntry[], top: string, ref: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  const contents = catFiles(links, top, ref, links.reduce((n, e) => n + e.size, 0));
+  links.forEach((link, i) => targets.set(link.path, contents[i]!.toString('utf8')));
+  return targets;
+}
+
+/** The file a link leads to (through further links, at most 40): a blob, `outside` the policy directory, or `broken`. */
+function followLink(link: TreeEntry, targets: ReadonlyMap<string, string>, blobs: ReadonlyMap<string, TreeEntry>, inPolicy: (path: string) => boolean): TreeEntry | 'outside' | 'broken' {
+  let current = link;
+  for (let hop = 0; hop < 40; hop++) {
+    const target = targets.get(current.path);
+    if (target === undefined) return 'broken';
+    if (target.startsWith('/')) return 'outside';
+    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(current.path), target));
+    // Only the policy directory is listed: anything else is outside it, whether or not it exists.
+    if (resolved === '..' || resolved.startsWith('../') || !inPolicy(resolved)) return 'outside';
+    const next = blobs.get(resolved);
+    if (!next) return 'broken';
+    if (next.mode !== '120000') return next;
+    current = next;
+  }
+  return 'broken';
 }
 
 /** True when `base` names a git ref (`git:REF`). */

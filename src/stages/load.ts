@@ -83,7 +83,7 @@ export function loadPolicyDirectory(dir: string, options: { cwd: string; limits?
       if (unsafeNameCharacter.test(name)) {
         // A name like `a\n::error::b.yaml` would forge lines in terminals and CI logs wherever it is printed.
         if (isPolicyFileName(name) || statSafe(absolute)?.isDirectory()) {
-          refuse(absolute, 'has control or bidirectional-text characters in its name and was not read: rename it');
+          refuse(absolute, loadMessages.unsafeName);
         }
         continue;
       }
@@ -100,12 +100,12 @@ export function loadPolicyDirectory(dir: string, options: { cwd: string; limits?
         try {
           real = realpathSync(absolute);
         } catch {
-          if (isPolicyFileName(name)) refuse(absolute, 'broken symbolic link: remove it or point it at a file inside the policy directory');
+          if (isPolicyFileName(name)) refuse(absolute, loadMessages.brokenLink);
           continue;
         }
         if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
           if (isPolicyFileName(name) || statSafe(real)?.isDirectory()) {
-            refuse(absolute, 'symbolic link leads outside the policy directory and was not read: copy the file into the policy directory instead');
+            refuse(absolute, loadMessages.outsideLink);
           }
           continue;
         }
@@ -160,6 +160,18 @@ export function loadPolicyDirectory(dir: string, options: { cwd: string; limits?
   walk(root);
   return { files, problems };
 }
+
+/** True when a file or directory name holds a character that could forge lines in terminals and CI logs. */
+export function hasUnsafeNameCharacter(name: string): boolean {
+  return unsafeNameCharacter.test(name);
+}
+
+/** The loader's messages for links and names, shared with the git-base reader. */
+export const loadMessages = {
+  unsafeName: 'has control or bidirectional-text characters in its name and was not read: rename it',
+  brokenLink: 'broken symbolic link: remove it or point it at a file inside the policy directory',
+  outsideLink: 'symbolic link leads outside the policy directory and was not read: copy the file into the policy directory instead',
+} as const;
 
 /** C0 and C1 control characters, DEL, line and paragraph separators, and bidirectional-text controls. */
 const unsafeNameCharacter = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseCache } from '../../src/compile.js';
 import { runDiffSides } from '../../src/diff/index.js';
+import { loadPolicyFromGit } from '../../src/diff/git.js';
+import { loadPolicyDirectory, type LoadedPolicy } from '../../src/stages/load.js';
 import { root, runCli } from '../helpers/cli.js';
 import { testAsOf } from '../helpers/policy.js';
 import { structuralRules } from './helpers.js';
@@ -45,6 +47,43 @@ function status(repo: string): string {
   return git(repo, 'status', '--porcelain=v1', '--untracked-files=all');
 }
 
+describe('a git base is read as the directory loader reads the same tree', () => {
+  it('follows links inside the policy directory, refuses links out of it, broken links and control characters in names', () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'rolecall-git-links-'));
+    try {
+      git(repo, 'init', '--quiet');
+      const policies = path.join(repo, 'policies');
+      mkdirSync(path.join(policies, '.shared'), { recursive: true });
+      writeFileSync(path.join(policies, 'users.yaml'), 'users:\n  alice: { type: internal }\n');
+      writeFileSync(path.join(policies, '.shared', 'roles.yaml'), 'roles:\n  agent: {}\n');
+      writeFileSync(path.join(repo, 'outside.yaml'), 'users:\n  mallory: { type: internal }\n');
+      symlinkSync('.shared/roles.yaml', path.join(policies, 'roles.yaml'));
+      symlinkSync('roles.yaml', path.join(policies, 'roles-again.yaml'));
+      symlinkSync('../outside.yaml', path.join(policies, 'outside.yaml'));
+      symlinkSync('/etc/hostname', path.join(policies, 'absolute.yaml'));
+      symlinkSync('missing.yaml', path.join(policies, 'broken.yaml'));
+      writeFileSync(path.join(policies, 'bad\u0007name.yaml'), 'users: {}\n');
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '--quiet', '-m', 'links');
+      const summary = (loaded: LoadedPolicy) => ({
+        files: loaded.files.map((f) => [f.path, f.text]),
+        problems: loaded.problems.map((p) => [p.file.path, p.message]),
+      });
+      const fromGit = summary(loadPolicyFromGit('HEAD', 'policies', { cwd: repo }));
+      expect(fromGit).toEqual(summary(loadPolicyDirectory('policies', { cwd: repo })));
+      expect(fromGit.files.map(([file]) => file)).toEqual(['policies/roles-again.yaml', 'policies/roles.yaml', 'policies/users.yaml']);
+      expect(fromGit.problems.map(([file, message]) => `${file}: ${message!.split(':')[0]}`).sort()).toEqual([
+        'policies/absolute.yaml: symbolic link leads outside the policy directory and was not read',
+        'policies/bad\\u0007name.yaml: has control or bidirectional-text characters in its name and was not read',
+        'policies/broken.yaml: broken symbolic link',
+        'policies/outside.yaml: symbolic link leads outside the policy directory and was not read',
+      ]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('rolecall diff --base git:REF (a temporary repository)', () => {
   let repo: string;
   let notRepo: string;
@@ -78,7 +117,8 @@ describe('rolecall diff --base git:REF (a temporary repository)', () => {
     const statusBefore = status(repo);
     const before = snapshot(repo);
     const run = await runCli(['diff', '--base', base, '--format', 'json', '--as-of', testAsOf], { cwd: repo });
-    expect(run.stderr).toBe('');
+    // The base's link out of the policy directory is refused, as the directory loader refuses it: one error there.
+    expect(run.stderr).toBe(`rolecall: warning: the base (${base}) has 1 error-level finding: this diff covers only the parts of it that resolved (check it out and run \`rolecall check\`)\n`);
     expect(run.code).toBe(0);
     expect(snapshot(repo)).toBe(before);
     expect(status(repo)).toBe(statusBefore);
@@ -91,8 +131,11 @@ describe('rolecall diff --base git:REF (a temporary repository)', () => {
     expect(doc.base).toMatchObject({ kind: 'git', label: base, ref: base.slice(4), commit, path: 'policies', files: 4 });
     expect(doc.head).toMatchObject({ kind: 'directory', label: 'policies', files: 5 });
     expect(Object.keys(doc.users)).toEqual(['alice', 'carla', 'erin', 'frank']);
-    // the symlink, the dot-directory and README.md were not read from git
+    // the link out of the policy directory, the dot-directory and README.md were not read from git
     expect(doc.users.mallory).toBeUndefined();
+    expect(doc.findings.resolved.filter((f: { severity: string }) => f.severity === 'error')).toEqual([
+      expect.objectContaining({ severity: 'error', file: 'policies/linked.yaml', message: expect.stringContaining('symbolic link leads outside the policy directory') }),
+    ]);
     expect(doc.users.ghost).toBeUndefined();
     expect(doc.escalations.map((e: { user: string; kind: string }) => `${e.user} ${e.kind}`)).toEqual([
       'carla widened-scope',
