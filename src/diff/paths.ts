@@ -1,5 +1,5 @@
 import { formatHop } from '../query.js';
-import { chainToGrant, compareHops, containmentChain, sourcePrefixes, type AccessPath, type Hop } from '../stages/paths.js';
+import { chainToGrant, compareHops, containmentChain, shortestSource, sourcePrefixes, type AccessPath, type Hop } from '../stages/paths.js';
 import type { Resolution } from '../stages/resolve.js';
 
 /**
@@ -39,13 +39,7 @@ export class PathFinder {
     const res = this.res;
     const level = knownLevel ?? res.level(u, p);
     if (level === 0) return undefined;
-    const { dist } = res.via();
-    let best: { prefix: Hop[]; r: number; length: number } | undefined;
-    for (const [r, prefix] of this.prefixes(u)) {
-      if (res.roleGrant[r]![p] !== level) continue;
-      const length = prefix.length + dist[r]![p]!;
-      if (!best || length < best.length || (length === best.length && compareHops(prefix, best.prefix) < 0)) best = { prefix, r, length };
-    }
+    const best = shortestSource(res, this.prefixes(u), p, level);
     if (!best) return undefined;
     return [{ kind: 'user', id: res.userIds[u]! }, ...best.prefix, ...this.grantChain(best.r, p)];
   }

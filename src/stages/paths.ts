@@ -96,6 +96,20 @@ export function chainToGrant(res: Resolution, r: number, p: number): Hop[] {
 export function shortestPermissionPath(res: Resolution, u: number, p: number, prefixes = sourcePrefixes(res, u)): AccessPath | undefined {
   const level = res.level(u, p);
   if (level === 0) return undefined;
+  const best = shortestSource(res, prefixes, p, level);
+  if (!best) return undefined;
+  return [{ kind: 'user', id: res.userIds[u]! }, ...best.prefix, ...chainToGrant(res, best.r, p)];
+}
+
+/**
+ * The source role (with its group/assignment prefix) that the shortest path
+ * to permission p at `level` goes through: the shortest prefix plus
+ * containment chain down to a grant of that level, ties broken by
+ * `compareHops` of the prefixes. Every explanation (explain, the rules, diff)
+ * chooses with this; matrix.csv chooses for all of a user's permissions at
+ * once with `chooseSources`, which is tested to agree.
+ */
+export function shortestSource(res: Resolution, prefixes: Iterable<readonly [number, Hop[]]>, p: number, level: number): { r: number; prefix: Hop[] } | undefined {
   const { dist } = res.via();
   let best: { prefix: Hop[]; r: number; length: number } | undefined;
   for (const [r, prefix] of prefixes) {
@@ -103,8 +117,7 @@ export function shortestPermissionPath(res: Resolution, u: number, p: number, pr
     const length = prefix.length + dist[r]![p]!;
     if (!best || length < best.length || (length === best.length && compareHops(prefix, best.prefix) < 0)) best = { prefix, r, length };
   }
-  if (!best) return undefined;
-  return [{ kind: 'user', id: res.userIds[u]! }, ...best.prefix, ...chainToGrant(res, best.r, p)];
+  return best;
 }
 
 /** The shortest path by which user u holds role r (as an effective role), or undefined. */

@@ -32,7 +32,7 @@ describe('matrix.csv on a worker thread', () => {
     const shared = checkYaml(sharedAccessPolicy(3000));
     const cases = [
       { name: 'example.csv', res: builtResolution(loaded), result: checkPolicy(loaded, { asOf: '2026-11-22' }) },
-      { name: 'shared.csv', res: builtResolution({ files: shared.files, problems: [] }), result: shared },
+      { name: 'shared.csv', res: builtResolution({ files: [...shared.files], problems: [] }), result: shared },
     ];
     for (const { name, res, result } of cases) {
       const file = path.join(work, name);

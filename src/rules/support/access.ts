@@ -1,7 +1,7 @@
 import type { RelatedSpan } from '../../model/diagnostic.js';
 import type { Assignment, Risk, RoleDef, UserDef } from '../../model/policy.js';
 import { shortLocation } from '../../model/source.js';
-import { chainToGrant, sourcePrefixes, type AccessPath, type Hop } from '../../stages/paths.js';
+import { chainToGrant, shortestSource, sourcePrefixes, type AccessPath, type Hop } from '../../stages/paths.js';
 import type { Resolution } from '../../stages/resolve.js';
 import type { Bitset } from '../../util/graph.js';
 
@@ -177,7 +177,6 @@ export class PathExplainer {
   private readonly chains = new Map<number, ExplainedPath>();
   private user = -1;
   private prefixes = new Map<number, Hop[]>();
-  private prefixKeys = new Map<number, string[]>();
   private prefixParts = new Map<number, ExplainedPath>();
 
   constructor(private readonly res: Resolution) {}
@@ -190,17 +189,9 @@ export class PathExplainer {
     if (u !== this.user) {
       this.user = u;
       this.prefixes = sourcePrefixes(res, u);
-      this.prefixKeys = new Map([...this.prefixes].map(([r, hops]) => [r, hops.map((h) => `${h.kind}:${h.id}`)]));
       this.prefixParts.clear();
     }
-    const { dist } = res.via();
-    let best: { r: number; length: number; key: string[] } | undefined;
-    for (const [r, prefix] of this.prefixes) {
-      if (res.roleGrant[r]![p] !== level) continue;
-      const length = prefix.length + dist[r]![p]!;
-      const key = this.prefixKeys.get(r)!;
-      if (!best || length < best.length || (length === best.length && compareKeys(key, best.key) < 0)) best = { r, length, key };
-    }
+    const best = shortestSource(res, this.prefixes, p, level);
     if (!best) return undefined;
     const prefix = this.prefixPart(u, best.r);
     const chain = this.chainPart(best.r, p);
@@ -229,9 +220,3 @@ export class PathExplainer {
   }
 }
 
-/** The order `shortestPermissionPath` breaks ties in: hop by hop, then the shorter first. */
-function compareKeys(a: readonly string[], b: readonly string[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-  return a.length - b.length;
-}
