@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the GitHub Action (src/action.ts) into dist/index.js and
- * dist/index.js.map, the files action.yml runs: `npm run build:action`.
+ * dist/index.js.map, the files action.yml runs, and the matrix.csv worker
+ * thread (src/emit/worker.ts) into dist/worker.js: `npm run build:action`.
  *
  *   node scripts/build-action.mjs [--outdir DIR]
  *
@@ -20,7 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.join(root, 'dist');
 
 /** The names of the bundle's files: everything the build writes into dist/. */
-export const bundleFiles = ['index.js', 'index.js.map'];
+export const bundleFiles = ['index.js', 'index.js.map', 'worker.js', 'worker.js.map'];
 
 // Dependencies compiled to CommonJS (ts-morph's TypeScript, ...) call require
 // and read __filename / __dirname, which an ES module does not have.
@@ -37,7 +38,8 @@ const banner = [
 export async function bundleAction() {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { index: 'src/action.ts' },
+    // The matrix.csv worker thread is a second, small bundle beside the Action (src/emit/background.ts finds it next to index.js).
+    entryPoints: { index: 'src/action.ts', worker: 'src/emit/worker.ts' },
     outdir: distDir,
     bundle: true,
     platform: 'node',

@@ -3,6 +3,7 @@ import { EOL } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { artifactNames, outputFiles } from '../cli/compile.js';
+import { backgroundUnavailable } from '../emit/background.js';
 import { UsageError } from '../cli/io.js';
 import { writeAtomically, writeFileAtomically, type OutputFile } from '../cli/write.js';
 import { checkPolicy, type CheckResult } from '../compile.js';
@@ -73,7 +74,10 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
 
   let written = 0;
   if (head.summary.errors === 0) {
-    const files = outputFiles(head);
+    // matrix.csv on a worker thread (dist/worker.js) when the runner has a second core, as `rolecall compile` does.
+    const noWorker = backgroundUnavailable(process.env);
+    core.debug(noWorker === undefined ? 'rolecall: matrix.csv is written on a worker thread' : `rolecall: matrix.csv is written on the main thread (${noWorker})`);
+    const files = outputFiles(head, { workers: noWorker === undefined });
     await writeArtifacts(absoluteOut, files);
     written = files.length;
   }

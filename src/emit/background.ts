@@ -20,8 +20,8 @@ export function backgroundUnavailable(env: NodeJS.ProcessEnv = process.env): str
   const setting = env['ROLECALL_THREADS'];
   if (setting !== undefined && setting !== '' && Number(setting) <= 1) return 'ROLECALL_THREADS=1';
   if ((setting === undefined || setting === '') && availableParallelism() < 2) return 'one CPU';
-  // In a single-file bundle (the GitHub Action) there is no worker script: write on the main thread.
-  if (!existsSync(fileURLToPath(workerScript))) return 'no worker script (bundled build)';
+  // The worker script sits next to this module (lib/src/emit/worker.js, or dist/worker.js beside the Action's bundle); without it, write on the main thread.
+  if (!existsSync(fileURLToPath(workerScript))) return 'no worker script';
   return undefined;
 }
 

@@ -61,6 +61,8 @@ describe('the bundled Action on a clean policy', () => {
       expect(readFileSync(path.join(workspace, 'dist/rolecall', file.name)).equals(expected), file.name).toBe(true);
     }
     expect(readFileSync(path.join(workspace, 'dist/rolecall/permissions.ts'), 'utf8')).toMatch(/^export function roleCan</m);
+    // ... with matrix.csv written by the bundled worker (dist/worker.js), not a fallback.
+    expect(run.stdout).toContain('::debug::rolecall: matrix.csv is written on a worker thread');
   });
 
   it('writes the SARIF log next to the artifacts, not inside them', () => {

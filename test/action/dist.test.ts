@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { root } from '../helpers/cli.js';
 import { tempDir } from './helpers.js';
 
-const stale = 'dist/ is stale: run `npm run build:action` and commit dist/index.js and dist/index.js.map';
+const stale = 'dist/ is stale: run `npm run build:action` and commit dist/ (index.js, worker.js and their maps)';
 
 // The check-dist pattern of actions/typescript-action: the Action runs the
 // committed bundle, so a change to src/ must come with a rebuilt dist/.
@@ -20,7 +20,7 @@ describe('the committed bundle (dist/)', () => {
 
   it('is what `npm run build:action` builds from the current sources', () => {
     const built = readdirSync(fresh).sort();
-    expect(built).toEqual(['index.js', 'index.js.map']);
+    expect(built).toEqual(['index.js', 'index.js.map', 'worker.js', 'worker.js.map']);
     for (const name of built) {
       const committed = path.join(root, 'dist', name);
       let same: boolean;
@@ -35,14 +35,14 @@ describe('the committed bundle (dist/)', () => {
 
   it('holds no other bundle files (chunks of an earlier build)', () => {
     const bundled = readdirSync(path.join(root, 'dist')).filter((name) => /\.(m|c)?js(\.map)?$/.test(name));
-    expect(bundled.sort(), stale).toEqual(['index.js', 'index.js.map']);
+    expect(bundled.sort(), stale).toEqual(['index.js', 'index.js.map', 'worker.js', 'worker.js.map']);
   });
 
   it('is deterministic: two builds give the same bytes', () => {
     const second = tempDir('dist2');
     const again = spawnSync(process.execPath, [path.join(root, 'scripts/build-action.mjs'), '--outdir', second], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(again.status, again.stderr).toBe(0);
-    for (const name of ['index.js', 'index.js.map']) {
+    for (const name of ['index.js', 'index.js.map', 'worker.js', 'worker.js.map']) {
       expect(readFileSync(path.join(second, name)).equals(readFileSync(path.join(fresh, name))), name).toBe(true);
     }
   });

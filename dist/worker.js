@@ -1,0 +1,279 @@
+import { createRequire as __rolecallCreateRequire } from 'node:module';
+import { fileURLToPath as __rolecallFileURLToPath } from 'node:url';
+import { dirname as __rolecallDirname } from 'node:path';
+const require = __rolecallCreateRequire(import.meta.url);
+const __filename = __rolecallFileURLToPath(import.meta.url);
+const __dirname = __rolecallDirname(__filename);
+
+// src/emit/worker.ts
+import { closeSync as closeSync2, fsync as fsync2, close as close2, openSync as openSync2 } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+
+// src/cli/write.ts
+import { close, closeSync, existsSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+function writeAll(fd, data) {
+  let bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  while (bytes.length > 0) {
+    const written = writeSync(fd, bytes);
+    bytes = bytes.subarray(written);
+  }
+}
+
+// src/emit/bytes.ts
+var encoder = new TextEncoder();
+var chunkSize = 1 << 20;
+var overrun = 4;
+function copyPiece(to, pos, from, start, end) {
+  for (let k = start; k < end; k += 4) to.setUint32(pos + k - start, from.getUint32(k));
+  return pos + end - start;
+}
+var BytePool = class {
+  bytes = new Uint8Array(1 << 16);
+  view = new DataView(this.bytes.buffer);
+  size = 0;
+  /** Appends the UTF-8 bytes of `text`; returns their offset (the end is `this.size` right after). */
+  add(text) {
+    const start = this.size;
+    this.reserve(text.length * 3 + overrun);
+    this.size += encoder.encodeInto(text, this.bytes.subarray(start)).written;
+    return start;
+  }
+  reserve(extra) {
+    if (this.size + extra <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.size + extra));
+    grown.set(this.bytes.subarray(0, this.size));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+};
+var ChunkedBytes = class {
+  /** With `transient`, a drained chunk's buffer is written over by later output (see ByteOptions). */
+  constructor(transient = false) {
+    this.transient = transient;
+  }
+  transient;
+  buffer = new Uint8Array(chunkSize);
+  view = new DataView(this.buffer.buffer);
+  pos = 0;
+  full = [];
+  /** A drained chunk's buffer, free again once the consumer asked for more (transient only). */
+  spare;
+  /** Makes room for `n` more bytes (and the `overrun` of `copyPiece`) at `pos`, starting a new chunk when needed. */
+  ensure(n) {
+    if (this.pos + n + overrun <= this.buffer.length) return;
+    if (this.pos > 0) this.full.push(this.buffer.subarray(0, this.pos));
+    const spare = this.spare;
+    this.spare = void 0;
+    this.buffer = spare && spare.length >= n + overrun ? spare : new Uint8Array(Math.max(chunkSize, n + overrun));
+    this.view = new DataView(this.buffer.buffer);
+    this.pos = 0;
+  }
+  /** Appends the UTF-8 bytes of `text`. */
+  text(text) {
+    this.ensure(text.length * 3);
+    this.pos += encoder.encodeInto(text, this.buffer.subarray(this.pos)).written;
+  }
+  /** Takes the chunks filled so far. */
+  drain() {
+    const full = this.full;
+    this.full = [];
+    const last = full[full.length - 1];
+    if (this.transient && last) this.spare = new Uint8Array(last.buffer, last.byteOffset, last.buffer.byteLength - last.byteOffset);
+    return full;
+  }
+  /** Takes every remaining chunk, the partly filled one included. */
+  finish() {
+    if (this.pos > 0) this.full.push(this.buffer.subarray(0, this.pos));
+    this.buffer = new Uint8Array(0);
+    this.view = new DataView(this.buffer.buffer);
+    this.pos = 0;
+    return this.drain();
+  }
+};
+
+// src/stages/resolve.ts
+var emptyLevels = { perms: new Int32Array(0), levels: new Uint8Array(0), denied: new Int32Array(0) };
+var NONE = 65535;
+
+// src/stages/paths.ts
+function chooseScratch(P) {
+  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(2147483647), bestSource: new Int32Array(P).fill(-1) };
+}
+function chooseSources(tables, perms, levels, roles, hops, scratch) {
+  const { level, bestLength, bestSource } = scratch;
+  const best = new Int32Array(perms.length).fill(-1);
+  for (let i = 0; i < perms.length; i++) level[perms[i]] = levels[i];
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i];
+    const grant = tables.roleGrant[r];
+    const d = tables.dist[r];
+    const prefix = hops[i];
+    for (const p of tables.granted(r)) {
+      if (level[p] === 0 || grant[p] !== level[p]) continue;
+      const length = prefix + d[p];
+      if (length < bestLength[p]) {
+        bestLength[p] = length;
+        bestSource[p] = i;
+      }
+    }
+  }
+  for (let i = 0; i < perms.length; i++) {
+    const p = perms[i];
+    best[i] = bestSource[p];
+    level[p] = 0;
+    bestLength[p] = 2147483647;
+    bestSource[p] = -1;
+  }
+  return best;
+}
+
+// src/emit/csv.ts
+var csvHeader = "user,permission,scope,via";
+var CsvRowWriter = class {
+  constructor(tables, out) {
+    this.tables = tables;
+    this.out = out;
+    const pool = this.pool;
+    this.width = 1 + tables.scopes.reduce((n, scopes) => Math.max(n, scopes.length, 1), 1);
+    this.permStart = new Int32Array(tables.permissionIds.length * this.width);
+    this.permEnd = new Int32Array(tables.permissionIds.length * this.width);
+    let longest = 0;
+    tables.permissionIds.forEach((id, p) => {
+      const scopes = tables.scopes[p];
+      (scopes.length === 0 ? [""] : scopes).forEach((scope, k) => {
+        const piece = p * this.width + k + 1;
+        this.permStart[piece] = pool.add(`,${csvField(id)},${csvField(scope)},`);
+        this.permEnd[piece] = pool.size;
+        longest = Math.max(longest, pool.size - this.permStart[piece]);
+      });
+    });
+    this.longestPiece = longest;
+    this.hopStart = new Int32Array(tables.roleIds.length);
+    this.hopEnd = new Int32Array(tables.roleIds.length);
+    let longestHop = 0;
+    tables.roleIds.forEach((id, r) => {
+      this.hopStart[r] = pool.add(` > role:${id}`);
+      this.hopEnd[r] = pool.size;
+      longestHop = Math.max(longestHop, pool.size - this.hopStart[r]);
+    });
+    this.fixedSize = pool.size;
+    this.chainBytesBound = maxChainHops(tables.dist) * longestHop;
+    this.scratch = chooseScratch(tables.permissionIds.length);
+    this.choose = { roleGrant: tables.roleGrant, dist: tables.dist, granted: (r) => tables.granted[r] };
+    out.text(csvHeader + "\n");
+  }
+  tables;
+  out;
+  pool = new BytePool();
+  width;
+  permStart;
+  permEnd;
+  hopStart;
+  hopEnd;
+  fixedSize;
+  longestPiece;
+  chainBytesBound;
+  scratch;
+  choose;
+  /** Appends the rows of one user. */
+  user(user) {
+    const { perms, levels, roles } = user;
+    const best = chooseSources(this.choose, perms, levels, roles, user.hops, this.scratch);
+    const pool = this.pool;
+    pool.size = this.fixedSize;
+    const userStart = pool.add(user.field);
+    const userEnd = pool.size;
+    const prefixStart = new Int32Array(roles.length);
+    const prefixEnd = new Int32Array(roles.length);
+    let longestPrefix = 0;
+    for (let s = 0; s < roles.length; s++) {
+      prefixStart[s] = pool.add(user.prefixes[s]);
+      prefixEnd[s] = pool.size;
+      longestPrefix = Math.max(longestPrefix, prefixEnd[s] - prefixStart[s]);
+    }
+    const slack = userEnd - userStart + this.longestPiece + longestPrefix + this.chainBytesBound + 1;
+    const from = pool.view;
+    const { permStart, permEnd, width, hopStart, hopEnd } = this;
+    const next = this.tables.next;
+    const out = this.out;
+    let to = out.view;
+    let buffer = out.buffer;
+    let pos = out.pos;
+    for (let i = 0; i < perms.length; i++) {
+      const p = perms[i];
+      const s = best[i];
+      const piece = p * width + levels[i];
+      if (buffer.length - pos < slack + overrun) {
+        out.pos = pos;
+        out.ensure(slack);
+        to = out.view;
+        buffer = out.buffer;
+        pos = out.pos;
+      }
+      pos = copyPiece(to, pos, from, userStart, userEnd);
+      pos = copyPiece(to, pos, from, permStart[piece], permEnd[piece]);
+      if (s >= 0) {
+        pos = copyPiece(to, pos, from, prefixStart[s], prefixEnd[s]);
+        for (let r = next[roles[s]][p]; r !== -1; r = next[r][p]) pos = copyPiece(to, pos, from, hopStart[r], hopEnd[r]);
+      }
+      buffer[pos++] = 10;
+    }
+    out.pos = pos;
+  }
+};
+function maxChainHops(dist) {
+  let most = 0;
+  for (const row of dist) for (let p = 0; p < row.length; p++) if (row[p] !== NONE && row[p] > most) most = row[p];
+  return most;
+}
+function csvField(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+// src/emit/worker.ts
+var port = parentPort;
+if (port) {
+  const task = workerData;
+  const reply = (message) => {
+    port.postMessage(message);
+    port.close();
+  };
+  let fd;
+  let failed = false;
+  const fail = (error) => {
+    if (failed) return;
+    failed = true;
+    if (fd !== void 0) closeSync2(fd);
+    reply(failure(error));
+  };
+  try {
+    fd = openSync2(task.file, "wx");
+    const out = new ChunkedBytes(true);
+    const writer = new CsvRowWriter(task.tables, out);
+    port.on("message", (message) => {
+      if (failed) return;
+      try {
+        if ("users" in message) {
+          for (const user of message.users) {
+            writer.user(user);
+            for (const chunk of out.drain()) writeAll(fd, chunk);
+          }
+          return;
+        }
+        for (const chunk of out.finish()) writeAll(fd, chunk);
+        const done = fd;
+        fd = void 0;
+        fsync2(done, (syncError) => close2(done, (closeError) => syncError ?? closeError ? fail(syncError ?? closeError) : reply({ ok: true })));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  } catch (error) {
+    fail(error);
+  }
+}
+function failure(error) {
+  const e = error;
+  return { ok: false, message: e instanceof Error ? e.stack ?? e.message : String(error), ...typeof e?.code === "string" ? { code: e.code } : {}, ...typeof e?.path === "string" ? { path: e.path } : {} };
+}
+//# sourceMappingURL=worker.js.map
