@@ -234,6 +234,7 @@ function csvField(value) {
 var port = parentPort;
 if (port) {
   const task = workerData;
+  const progress = new BigInt64Array(task.progress);
   const reply = (message) => {
     port.postMessage(message);
     port.close();
@@ -243,6 +244,8 @@ if (port) {
   const fail = (error) => {
     if (failed) return;
     failed = true;
+    Atomics.store(progress, 1, 1n);
+    Atomics.notify(progress, 0);
     if (fd !== void 0) closeSync2(fd);
     reply(failure(error));
   };
@@ -254,10 +257,14 @@ if (port) {
       if (failed) return;
       try {
         if ("users" in message) {
+          let pairs = 0;
           for (const user of message.users) {
             writer.user(user);
             for (const chunk of out.drain()) writeAll(fd, chunk);
+            pairs += user.perms.length;
           }
+          Atomics.add(progress, 0, BigInt(pairs));
+          Atomics.notify(progress, 0);
           return;
         }
         for (const chunk of out.finish()) writeAll(fd, chunk);

@@ -31,13 +31,26 @@ const workerScript = new URL('./worker.js', import.meta.url);
 const batchSize = 512;
 
 /**
+ * Most (user, permission) pairs sent but not yet written (about 5 bytes each
+ * in the worker's queue): past it, this thread waits for the worker, so a
+ * huge organisation's queue stays bounded. The M organisation (18 million
+ * pairs) never waits.
+ */
+const maxQueuedPairs = 32_000_000;
+
+/** A worker that makes no progress for this long is presumed dead: stop waiting for it (its exit rejects the write). */
+const stallMs = 30_000;
+
+/**
  * Starts a worker writing matrix.csv to `file` and feeds it every user (this
  * takes a moment on this thread: computing each user's effective permissions
  * and prefixes, which the other artifacts reuse from the resolution's cache).
  * The promise settles once the file is complete and flushed.
  */
-export function writeCsvInBackground(res: Resolution, file: string): Promise<void> {
-  const task: WorkerTask = { tables: csvTables(res), file };
+export function writeCsvInBackground(res: Resolution, file: string, queueLimit = maxQueuedPairs): Promise<void> {
+  // [pairs written, failed]: the worker counts what it has written, so this thread can wait for it.
+  const progress = new BigInt64Array(new SharedArrayBuffer(16));
+  const task: WorkerTask = { tables: csvTables(res), file, progress: progress.buffer as SharedArrayBuffer };
   const worker = new Worker(workerScript, { workerData: task, stdout: false, stderr: false });
   const done = new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -52,7 +65,26 @@ export function writeCsvInBackground(res: Resolution, file: string): Promise<voi
     worker.on('error', (error) => settle({ ok: false, message: error.message }));
     worker.on('exit', (code) => settle({ ok: false, message: `the matrix.csv worker stopped (exit code ${code}) before finishing` }));
   });
+  let sent = 0;
+  let waiting = true;
   const post = (message: WorkerRequest): void => worker.postMessage(message);
+  const send = (batch: CsvUser[]): void => {
+    let pairs = 0;
+    for (const user of batch) pairs += user.perms.length;
+    // Backpressure: wait (blocking this thread) while the worker's queue is full.
+    let lastProgress = Date.now();
+    // (Never before the first batch, nor once everything sent has been written.)
+    for (;;) {
+      const inFlight = sent - Number(Atomics.load(progress, 0));
+      if (!waiting || inFlight <= 0 || inFlight + pairs <= queueLimit || Atomics.load(progress, 1) !== 0n) break;
+      const written = Atomics.load(progress, 0);
+      if (Atomics.wait(progress, 0, written, 1000) === 'timed-out' && Atomics.load(progress, 0) === written) {
+        if (Date.now() - lastProgress > stallMs) waiting = false;
+      } else lastProgress = Date.now();
+    }
+    sent += pairs;
+    post({ users: batch });
+  };
   try {
     const users = new CsvUsers(res);
     let batch: CsvUser[] = [];
@@ -60,11 +92,11 @@ export function writeCsvInBackground(res: Resolution, file: string): Promise<voi
       const user = users.get(u);
       if (user) batch.push(user);
       if (batch.length >= batchSize) {
-        post({ users: batch });
+        send(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) post({ users: batch });
+    if (batch.length > 0) send(batch);
     post({ end: true });
   } catch (error) {
     void worker.terminate();

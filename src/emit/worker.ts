@@ -15,6 +15,8 @@ import { CsvRowWriter, type CsvTables, type CsvUser } from './csv.js';
 export interface WorkerTask {
   readonly tables: CsvTables;
   readonly file: string;
+  /** BigInt64 [pairs written, failed], for the main thread's backpressure. */
+  readonly progress: SharedArrayBuffer;
 }
 
 /** Messages to the worker: users to write, in order, then the end. */
@@ -26,6 +28,7 @@ export type WorkerReply = { readonly ok: true } | { readonly ok: false; readonly
 const port = parentPort;
 if (port) {
   const task = workerData as WorkerTask;
+  const progress = new BigInt64Array(task.progress);
   const reply = (message: WorkerReply): void => {
     port.postMessage(message);
     port.close();
@@ -35,6 +38,8 @@ if (port) {
   const fail = (error: unknown): void => {
     if (failed) return;
     failed = true;
+    Atomics.store(progress, 1, 1n);
+    Atomics.notify(progress, 0);
     if (fd !== undefined) closeSync(fd);
     reply(failure(error));
   };
@@ -46,10 +51,14 @@ if (port) {
       if (failed) return;
       try {
         if ('users' in message) {
+          let pairs = 0;
           for (const user of message.users) {
             writer.user(user);
             for (const chunk of out.drain()) writeAll(fd!, chunk);
+            pairs += user.perms.length;
           }
+          Atomics.add(progress, 0, BigInt(pairs));
+          Atomics.notify(progress, 0);
           return;
         }
         for (const chunk of out.finish()) writeAll(fd!, chunk);

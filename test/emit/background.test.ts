@@ -13,7 +13,7 @@ import { root } from '../helpers/cli.js';
 
 // The worker runs the built module (lib/), as the CLI does; `npm test` builds first.
 const built = (await import(path.join(root, 'lib/src/emit/background.js'))) as {
-  writeCsvInBackground(res: unknown, file: string): Promise<void>;
+  writeCsvInBackground(res: unknown, file: string, queueLimit?: number): Promise<void>;
   backgroundUnavailable(env: NodeJS.ProcessEnv): string | undefined;
 };
 const builtCompile = (await import(path.join(root, 'lib/src/compile.js'))) as { checkPolicy: typeof checkPolicy };
@@ -46,6 +46,24 @@ describe('matrix.csv on a worker thread', () => {
     const error = (await built.writeCsvInBackground(res, path.join(work, 'missing-dir', 'matrix.csv')).catch((e: unknown) => e)) as NodeJS.ErrnoException;
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe('ENOENT');
+  });
+
+  it('waits for the worker when its queue is full (a tiny limit here) and still writes the same bytes', async () => {
+    const shared = checkYaml(sharedAccessPolicy(3000));
+    const file = path.join(work, 'bounded.csv');
+    await built.writeCsvInBackground(builtResolution({ files: [...shared.files], problems: [] }), file, 50);
+    expect(readFileSync(file, 'utf8')).toBe(renderText(matrixCsv, { result: shared, digest: policyDigest(shared.files) }));
+  });
+
+  it('stops waiting for a worker that failed (no hang with a full queue)', async () => {
+    const shared = checkYaml(sharedAccessPolicy(3000));
+    const started = Date.now();
+    const error = (await built
+      .writeCsvInBackground(builtResolution({ files: [...shared.files], problems: [] }), path.join(work, 'missing-dir', 'bounded.csv'), 50)
+      .catch((e: unknown) => e)) as NodeJS.ErrnoException;
+    expect(error.code).toBe('ENOENT');
+    // Well under the 30 s a silent, stalled worker would cost.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('is used unless ROLECALL_THREADS=1 (the built CLI has its worker script)', () => {
