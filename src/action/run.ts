@@ -67,9 +67,12 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
   logFindings(head, ranked);
   for (const note of report?.incomplete ?? []) core.info(`rolecall: warning: ${note.replace(/[\r\n]+/g, ' ')}`);
 
+  // The log is for code scanning, which ignores SARIF suppressions and would show
+  // findings accepted by an exception as open alerts: leave those out (they stay in
+  // diagnostics.json and in `rolecall check --format sarif`).
   writeTextFile(
     sarifFile,
-    formatSarif({ diagnostics: head.diagnostics, summary: head.summary, notEvaluated: head.notEvaluated, files: new Map(head.files.map((f) => [f.path, f])), rules: rules.map((r) => r.meta), color: false, toolVersion: version }),
+    formatSarif({ diagnostics: head.diagnostics.filter((d) => !d.suppressed), summary: head.summary, notEvaluated: head.notEvaluated, files: new Map(head.files.map((f) => [f.path, f])), rules: rules.map((r) => r.meta), color: false, toolVersion: version }),
   );
 
   let written = 0;

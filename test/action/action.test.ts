@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { outputFiles } from '../../src/cli/compile.js';
 import { checkPolicy } from '../../src/compile.js';
 import { loadPolicyDirectory } from '../../src/stages/load.js';
-import { asOf, bundle, fixtures, git, outputNames, parseCommand, runAction, workspaceFrom, type ActionRun } from './helpers.js';
+import { asOf, bundle, fixtures, git, outputNames, parseCommand, runAction, tempDir, workspaceFrom, type ActionRun } from './helpers.js';
+import { root } from '../helpers/cli.js';
 
 const marker = '<!-- rolecall-diff -->';
 
@@ -331,5 +332,24 @@ describe('user errors fail the step with one clear line', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::rolecall: input `out` \(`.*dist\/rolecall`\) holds files rolecall did not write \(notes\.txt\)/m);
     expect(readFileSync(path.join(ws, 'dist/rolecall/notes.txt'), 'utf8')).toBe('mine\n');
+  });
+});
+
+describe('the SARIF log and findings accepted by exceptions', () => {
+  type Sarif = { runs: { results: { ruleId: string; suppressions?: unknown[] }[] }[] };
+
+  it('leaves them out (code scanning would show them as open alerts); diagnostics.json keeps them', () => {
+    // The example organisation: two findings are accepted by exceptions.
+    const workspace = tempDir('sarif-suppressed');
+    cpSync(path.join(root, 'policies'), path.join(workspace, 'policies'), { recursive: true });
+    const run = runAction(workspace, { path: 'policies', out: 'out', 'as-of': asOf });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const log = JSON.parse(readFileSync(run.outputs.get('sarif')!, 'utf8')) as Sarif;
+    const diagnostics = JSON.parse(readFileSync(path.join(workspace, 'out', 'diagnostics.json'), 'utf8')) as { diagnostics: { suppressed: boolean }[] };
+    const accepted = diagnostics.diagnostics.filter((d) => d.suppressed).length;
+    expect(accepted).toBe(2);
+    expect(log.runs[0]!.results.filter((r) => r.suppressions !== undefined)).toEqual([]);
+    expect(log.runs[0]!.results).toHaveLength(diagnostics.diagnostics.length - accepted);
+    expect(log.runs[0]!.results.length).toBeGreaterThan(0);
   });
 });
