@@ -6,6 +6,7 @@
 //   node bench/casbin.mjs DIR index            getImplicitRolesForUser per user + a hand-made role -> permissions index
 import { performance } from 'node:perf_hooks';
 import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
+import { casbinRbacModel } from './casbin-model.mjs';
 
 const [dir, mode, sampleArg] = process.argv.slice(2);
 const lib = new URL('../lib/src/', import.meta.url);
@@ -29,22 +30,10 @@ for (const user of model.users.values()) {
   if (user.status === 'inactive') continue;
   for (const a of user.roles) if (a.expires === undefined || a.expires >= '2026-11-22') lines.push(`g, user:${user.id}, role:${a.role.id}`);
 }
-const conf = `
-[request_definition]
-r = sub, obj, act
-[policy_definition]
-p = sub, obj, act
-[role_definition]
-g = _, _
-[policy_effect]
-e = some(where (p.eft == allow))
-[matchers]
-m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
-`;
 const users = [...model.users.values()].filter((u) => u.status !== 'inactive').map((u) => u.id);
 const sample = mode === 'plain' && sampleArg ? Math.min(users.length, Number(sampleArg)) : users.length;
 const started = performance.now();
-const enforcer = await newEnforcer(newModelFromString(conf), new StringAdapter(lines.join('\n')));
+const enforcer = await newEnforcer(newModelFromString(casbinRbacModel), new StringAdapter(lines.join('\n')));
 // Role-manager depth: users -> 6 group levels -> 8 role levels.
 enforcer.getRoleManager().maxHierarchyLevel = 32;
 await enforcer.buildRoleLinks();

@@ -5,26 +5,14 @@
 //   node bench/child.mjs diff BASE HEAD OUT   rolecall diff --base BASE --head HEAD --format json --out OUT,
 //                                             the whole command through the CLI entry (lib/src/cli.js main):
 //                                             reading and checking both sides, comparing, formatting, writing
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { policyFiles } from './generate.mjs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LineCounter, parseDocument } from 'yaml';
 
 const [mode, dir, out] = process.argv.slice(2);
 const lib = new URL('../lib/src/', import.meta.url);
-
-function policyFiles(root) {
-  const files = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.yaml') || name.endsWith('.yml')) files.push(p);
-    }
-  };
-  walk(root);
-  return files;
-}
 
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const report = (data) => process.stdout.write(JSON.stringify({ maxRssMB: peakRssMB(), ...data }) + '\n');

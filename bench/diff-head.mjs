@@ -11,22 +11,10 @@
 // anyway and flags the row if an error slipped in.
 //
 //   makeDiffHead(orgDir, headDir) -> { file, user, role, line, before, after }
-import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-
-function yamlFiles(root) {
-  const files = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.yaml') || name.endsWith('.yml')) files.push(p);
-    }
-  };
-  walk(root);
-  return files;
-}
+import { policyFiles } from './generate.mjs';
 
 const topLevel = (text, key) => new RegExp(`^${key}:`, 'm').test(text);
 
@@ -84,7 +72,7 @@ function pickUser(text) {
 export function makeDiffHead(orgDir, headDir) {
   rmSync(headDir, { recursive: true, force: true });
   cpSync(orgDir, headDir, { recursive: true });
-  const files = yamlFiles(headDir).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+  const files = policyFiles(headDir).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
   const candidates = ordinaryRoles(files);
   for (const file of files) {
     if (!topLevel(file.text, 'users')) continue;

@@ -2,7 +2,7 @@
 // Deterministic: the same size and seed give the same files. The organisations
 // are built to compile without error-level findings, so every artifact is
 // written and measured.
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Organisation sizes (issue 7). */
@@ -15,6 +15,20 @@ export const sizes = {
 const USERS_PER_FILE = 5_000;
 const ROLE_DEPTH = 8;
 const GROUP_DEPTH = 6;
+
+/** The policy files of an organisation directory (`*.yaml`, `*.yml`), in sorted walk order. */
+export function policyFiles(root) {
+  const files = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.yaml') || name.endsWith('.yml')) files.push(p);
+    }
+  };
+  walk(root);
+  return files;
+}
 
 function prng(seed) {
   let a = seed >>> 0;

@@ -30,7 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { generate, sizes } from './generate.mjs';
+import { generate, policyFiles, sizes } from './generate.mjs';
 import { makeDiffHead } from './diff-head.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,14 +61,9 @@ function run(args, timeoutMs = 30 * 60_000, flags = nodeFlags) {
   return { ...JSON.parse(out.trim().split('\n').pop()), wallMs: performance.now() - started };
 }
 
+/** Bytes of YAML in an organisation. */
 function dirBytes(dir) {
-  let total = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, name.name);
-    if (name.isDirectory()) total += dirBytes(p);
-    else if (name.name.endsWith('.yaml')) total += statSync(p).size;
-  }
-  return total;
+  return policyFiles(dir).reduce((total, file) => total + statSync(file).size, 0);
 }
 
 const s = (ms) => (ms / 1000).toFixed(2);

@@ -6,11 +6,22 @@ const __filename = __rolecallFileURLToPath(import.meta.url);
 const __dirname = __rolecallDirname(__filename);
 
 // src/emit/worker.ts
-import { closeSync as closeSync2, fsync as fsync2, close as close2, openSync as openSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2 } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/cli/write.ts
 import { close, closeSync, existsSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+function syncAndClose(fd) {
+  return new Promise((resolve, reject) => {
+    fsync(fd, (syncError) => {
+      close(fd, (closeError) => {
+        const error = syncError ?? closeError;
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  });
+}
 function writeAll(fd, data) {
   let bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   while (bytes.length > 0) {
@@ -270,7 +281,7 @@ if (port) {
         for (const chunk of out.finish()) writeAll(fd, chunk);
         const done = fd;
         fd = void 0;
-        fsync2(done, (syncError) => close2(done, (closeError) => syncError ?? closeError ? fail(syncError ?? closeError) : reply({ ok: true })));
+        syncAndClose(done).then(() => reply({ ok: true }), fail);
       } catch (error) {
         fail(error);
       }

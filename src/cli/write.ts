@@ -35,115 +35,55 @@ const emptyLockGraceMs = 2_000;
  * A file-system error (permissions, a full disk) is a user error, not a crash.
  */
 export async function writeAtomically(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): Promise<void> {
-  const staging = stageAtomically(outDir, allowedNames);
-  await staging.commit(files);
+  try {
+    await writeUnderLock(outDir, files, allowedNames);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (error instanceof UsageError || typeof code !== 'string') throw error;
+    const where = (error as NodeJS.ErrnoException).path;
+    throw new UsageError(`cannot write the artifacts to \`${outDir}\`: ${fileErrorText(code)}${where ? ` (${where})` : ''}`);
+  }
 }
 
-/**
- * A fresh directory, under the lock, that will replace `outDir`: files can be
- * written into `dir` (a worker can start on one before the rest are known),
- * then `commit` writes the rest and swaps, or `abort` removes everything and
- * releases the lock. Exactly one of them must be called.
- */
-export interface Staging {
-  readonly dir: string;
-  /** Writes `files` (those with `writeTo` elsewhere), waits for all, and swaps the directory in. */
-  commit(files: readonly OutputFile[]): Promise<void>;
-  /** Removes the staging directory and releases the lock (after any writer into it has stopped). */
-  abort(): void;
-}
-
-/** Takes the lock on `outDir` and creates its staging directory (see `writeAtomically`). */
-export function stageAtomically(outDir: string, allowedNames: ReadonlySet<string>): Staging {
-  return asUserError(outDir, () => {
-    const target = path.resolve(outDir);
-    const parent = path.dirname(target);
-    mkdirSync(parent, { recursive: true });
-    const release = acquireLock(target);
-    let temp: string;
-    try {
-      recoverInterruptedSwap(target);
-      removeStaleTemporaries(target);
-      if (existsSync(target)) {
-        if (!statSync(target).isDirectory()) throw new UsageError(`--out \`${outDir}\` is a file: pass a directory`);
-        const foreign = readdirSync(target).filter((name) => !allowedNames.has(name) || !lstatSync(path.join(target, name)).isFile());
-        if (foreign.length > 0) {
-          throw new UsageError(`--out \`${outDir}\` holds files rolecall did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); its contents are replaced on every compile, so choose an empty or dedicated directory`);
-        }
+async function writeUnderLock(outDir: string, files: readonly OutputFile[], allowedNames: ReadonlySet<string>): Promise<void> {
+  const target = path.resolve(outDir);
+  const parent = path.dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const release = acquireLock(target);
+  try {
+    recoverInterruptedSwap(target);
+    removeStaleTemporaries(target);
+    if (existsSync(target)) {
+      if (!statSync(target).isDirectory()) throw new UsageError(`--out \`${outDir}\` is a file: pass a directory`);
+      const foreign = readdirSync(target).filter((name) => !allowedNames.has(name) || !lstatSync(path.join(target, name)).isFile());
+      if (foreign.length > 0) {
+        throw new UsageError(`--out \`${outDir}\` holds files rolecall did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); its contents are replaced on every compile, so choose an empty or dedicated directory`);
       }
-      temp = path.join(parent, `${path.basename(target)}${tempMarker}${process.pid}-${Date.now().toString(36)}`);
-      mkdirSync(temp);
+    }
+    const temp = path.join(parent, `${path.basename(target)}${tempMarker}${process.pid}-${Date.now().toString(36)}`);
+    mkdirSync(temp);
+    try {
+      // Files written elsewhere (a worker) start first; all of them are complete before the swap.
+      const pending = files.filter((file) => file.writeTo).map((file) => file.writeTo!(path.join(temp, file.name)));
+      try {
+        for (const file of files) if (!file.writeTo) pending.push(writeChunks(path.join(temp, file.name), file.chunks));
+      } finally {
+        // Never remove the directory under a writer that is still running.
+        const failed = (await Promise.allSettled(pending)).find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+      syncDirectory(temp);
+      const backup = target + backupSuffix;
+      if (existsSync(target)) renameSync(target, backup);
+      renameSync(temp, target);
+      syncDirectory(parent);
+      rmSync(backup, { recursive: true, force: true });
     } catch (error) {
-      release();
+      rmSync(temp, { recursive: true, force: true });
       throw error;
     }
-    let done = false;
-    const abort = (): void => {
-      if (done) return;
-      done = true;
-      try {
-        rmSync(temp, { recursive: true, force: true });
-      } finally {
-        release();
-      }
-    };
-    return {
-      dir: temp,
-      abort,
-      async commit(files) {
-        if (done) throw new Error('staging already committed or aborted');
-        try {
-          await asUserErrorAsync(outDir, () => swapIn(target, temp, files));
-          done = true;
-          release();
-        } catch (error) {
-          abort();
-          throw error;
-        }
-      },
-    };
-  });
-}
-
-async function swapIn(target: string, temp: string, files: readonly OutputFile[]): Promise<void> {
-  // Files written elsewhere start first; all of them are complete before the swap.
-  const pending = files.filter((file) => file.writeTo).map((file) => file.writeTo!(path.join(temp, file.name)));
-  try {
-    for (const file of files) if (!file.writeTo) pending.push(writeChunks(path.join(temp, file.name), file.chunks));
   } finally {
-    // Never remove the directory under a writer that is still running.
-    const failed = (await Promise.allSettled(pending)).find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-  syncDirectory(temp);
-  const backup = target + backupSuffix;
-  if (existsSync(target)) renameSync(target, backup);
-  renameSync(temp, target);
-  syncDirectory(path.dirname(target));
-  rmSync(backup, { recursive: true, force: true });
-}
-
-/** A file-system error (permissions, a full disk) becomes a one-line user error naming the out directory. */
-function userError(outDir: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (error instanceof UsageError || typeof code !== 'string') return error;
-  const where = (error as NodeJS.ErrnoException).path;
-  return new UsageError(`cannot write the artifacts to \`${outDir}\`: ${fileErrorText(code)}${where ? ` (${where})` : ''}`);
-}
-
-function asUserError<T>(outDir: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw userError(outDir, error);
-  }
-}
-
-async function asUserErrorAsync<T>(outDir: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw userError(outDir, error);
+    release();
   }
 }
 
@@ -208,6 +148,11 @@ export function writeChunks(file: string, chunks: Iterable<string | Uint8Array>)
     closeSync(fd);
     throw error;
   }
+  return syncAndClose(fd);
+}
+
+/** Flushes `fd` to disk and closes it, on the thread pool; settles when both are done. */
+export function syncAndClose(fd: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     fsync(fd, (syncError) => {
       close(fd, (closeError) => {

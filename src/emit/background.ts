@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Resolution } from '../stages/resolve.js';
-import { csvTables, CsvUsers, type CsvUser } from './csv.js';
+import { csvTables, csvUser, type CsvUser } from './csv.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
 /**
@@ -86,10 +86,9 @@ export function writeCsvInBackground(res: Resolution, file: string, queueLimit =
     post({ users: batch });
   };
   try {
-    const users = new CsvUsers(res);
     let batch: CsvUser[] = [];
     for (let u = 0; u < res.userIds.length; u++) {
-      const user = users.get(u);
+      const user = csvUser(res, u);
       if (user) batch.push(user);
       if (batch.length >= batchSize) {
         send(batch);

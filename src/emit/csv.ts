@@ -1,4 +1,4 @@
-import { chooseScratch, chooseSources, compareHops, sourcePrefixes, viaText, type ChooseScratch } from '../stages/paths.js';
+import { chooseScratch, chooseSources, compareHops, sourcePrefixes, viaText, type ChooseScratch, type ChooseTables } from '../stages/paths.js';
 import { NONE, type Resolution } from '../stages/resolve.js';
 import { BytePool, ChunkedBytes, copyPiece, decodeChunks, overrun } from './bytes.js';
 import type { Artifact, ByteOptions, EmitInput } from './types.js';
@@ -33,9 +33,8 @@ export function* renderMatrixCsvBytes(input: EmitInput, options: ByteOptions = {
   const res = input.result.resolution;
   const out = new ChunkedBytes(options.transient);
   const writer = new CsvRowWriter(csvTables(res), out);
-  const users = new CsvUsers(res);
   for (let u = 0; u < res.userIds.length; u++) {
-    const user = users.get(u);
+    const user = csvUser(res, u);
     if (user) writer.user(user);
     yield* out.drain();
   }
@@ -82,29 +81,22 @@ export interface CsvUser {
   readonly prefixes: readonly string[];
 }
 
-/** Builds each user's CsvUser from a resolution. */
-export class CsvUsers {
-  constructor(private readonly res: Resolution) {}
-
-  /** User u's rows' data, or undefined when the user holds nothing. */
-  get(u: number): CsvUser | undefined {
-    const res = this.res;
-    const prefixes = sourcePrefixes(res, u);
-    if (prefixes.size === 0) return undefined;
-    const { perms, levels } = res.userLevels(u);
-    if (perms.length === 0) return undefined;
-    const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
-    return {
-      field: csvField(res.userIds[u]!),
-      perms,
-      levels,
-      roles: Int32Array.from(sources, ([r]) => r),
-      hops: Int32Array.from(sources, ([, prefix]) => prefix.length),
-      prefixes: sources.map(([, prefix]) => viaText(prefix)),
-    };
-  }
+/** User u's CsvUser, or undefined when the user holds nothing. */
+export function csvUser(res: Resolution, u: number): CsvUser | undefined {
+  const prefixes = sourcePrefixes(res, u);
+  if (prefixes.size === 0) return undefined;
+  const { perms, levels } = res.userLevels(u);
+  if (perms.length === 0) return undefined;
+  const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
+  return {
+    field: csvField(res.userIds[u]!),
+    perms,
+    levels,
+    roles: Int32Array.from(sources, ([r]) => r),
+    hops: Int32Array.from(sources, ([, prefix]) => prefix.length),
+    prefixes: sources.map(([, prefix]) => viaText(prefix)),
+  };
 }
-
 
 /**
  * Writes matrix.csv rows into byte chunks. A row is the user field, the
@@ -124,7 +116,7 @@ export class CsvRowWriter {
   private readonly longestPiece: number;
   private readonly chainBytesBound: number;
   private readonly scratch: ChooseScratch;
-  private readonly choose: { roleGrant: readonly Uint8Array[]; dist: readonly Uint16Array[]; granted(r: number): Int32Array };
+  private readonly choose: ChooseTables;
 
   constructor(
     private readonly tables: CsvTables,

@@ -5,9 +5,9 @@
  * file as they come and reports back once the file is flushed. Every failure
  * goes back as a message; it never throws.
  */
-import { closeSync, fsync, close, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeAll } from '../cli/write.js';
+import { syncAndClose, writeAll } from '../cli/write.js';
 import { ChunkedBytes } from './bytes.js';
 import { CsvRowWriter, type CsvTables, type CsvUser } from './csv.js';
 
@@ -64,7 +64,7 @@ if (port) {
         for (const chunk of out.finish()) writeAll(fd!, chunk);
         const done = fd!;
         fd = undefined;
-        fsync(done, (syncError) => close(done, (closeError) => (syncError ?? closeError ? fail(syncError ?? closeError) : reply({ ok: true }))));
+        syncAndClose(done).then(() => reply({ ok: true }), fail);
       } catch (error) {
         fail(error);
       }

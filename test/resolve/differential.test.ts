@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+// @ts-expect-error: plain .mjs tooling without types
+import { casbinRbacModel } from '../../bench/casbin-model.mjs';
 import type { Resolution } from '../../src/stages/resolve.js';
 import { checkYaml, testAsOf } from '../helpers/policy.js';
 import { policyArbitrary } from './arbitraries.js';
@@ -21,18 +23,6 @@ function resolveWithRolecall(policy: NaivePolicy): { matrix: NaiveMatrix; resolu
   return { matrix, resolution: res, errors: result.diagnostics.length };
 }
 
-const casbinModel = `
-[request_definition]
-r = sub, obj, act
-[policy_definition]
-p = sub, obj, act
-[role_definition]
-g = _, _
-[policy_effect]
-e = some(where (p.eft == allow))
-[matchers]
-m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
-`;
 
 /** The same policy as casbin RBAC: user -> group -> parent group -> role -> contained role -> permission. */
 async function resolveWithCasbin(policy: NaivePolicy): Promise<NaiveMatrix> {
@@ -50,7 +40,7 @@ async function resolveWithCasbin(policy: NaivePolicy): Promise<NaiveMatrix> {
     for (const a of def.roles ?? []) lines.push(`g, user:${user}, role:${typeof a === 'string' ? a : a.role}`);
   }
   lines.push('p, nobody, nothing, use'); // casbin refuses an empty policy
-  const enforcer = await newEnforcer(newModelFromString(casbinModel), new StringAdapter(lines.join('\n')));
+  const enforcer = await newEnforcer(newModelFromString(casbinRbacModel as string), new StringAdapter(lines.join('\n')));
   const matrix: NaiveMatrix = {};
   for (const user of Object.keys(policy.users)) {
     const permissions = await enforcer.getImplicitPermissionsForUser(`user:${user}`);
