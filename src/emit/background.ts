@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Resolution } from '../stages/resolve.js';
-import { csvTables, csvUser, type CsvUser } from './csv.js';
+import { csvTables, CsvUsers, type CsvUser } from './csv.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
 /**
@@ -87,8 +87,9 @@ export function writeCsvInBackground(res: Resolution, file: string, queueLimit =
   };
   try {
     let batch: CsvUser[] = [];
+    const users = new CsvUsers(res);
     for (let u = 0; u < res.userIds.length; u++) {
-      const user = csvUser(res, u);
+      const user = users.user(u);
       if (user) batch.push(user);
       if (batch.length >= batchSize) {
         send(batch);

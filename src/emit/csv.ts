@@ -1,5 +1,5 @@
-import { chooseScratch, chooseSources, compareHops, sourcePrefixes, viaText, type ChooseScratch, type ChooseTables } from '../stages/paths.js';
-import { NONE, type Resolution } from '../stages/resolve.js';
+import { chooseScratch, chooseSources, SourceTexts, type ChooseScratch, type ChooseTables } from '../stages/paths.js';
+import type { Resolution } from '../stages/resolve.js';
 import { BytePool, ChunkedBytes, copyPiece, decodeChunks, overrun } from './bytes.js';
 import type { Artifact, ByteOptions, EmitInput } from './types.js';
 
@@ -27,14 +27,15 @@ export function renderMatrixCsv(input: EmitInput): Iterable<string> {
 /**
  * The bytes of matrix.csv in chunks of about 1 MB: the header, then every
  * user's rows (see CsvRowWriter). The same rows a worker thread writes from
- * `csvTables` and `csvUser` (background.ts).
+ * `csvTables` and `CsvUsers` (background.ts).
  */
 export function* renderMatrixCsvBytes(input: EmitInput, options: ByteOptions = {}): Generator<Uint8Array> {
   const res = input.result.resolution;
   const out = new ChunkedBytes(options.transient);
   const writer = new CsvRowWriter(csvTables(res), out);
+  const users = new CsvUsers(res);
   for (let u = 0; u < res.userIds.length; u++) {
-    const user = csvUser(res, u);
+    const user = users.user(u);
     if (user) writer.user(user);
     yield* out.drain();
   }
@@ -81,21 +82,23 @@ export interface CsvUser {
   readonly prefixes: readonly string[];
 }
 
-/** User u's CsvUser, or undefined when the user holds nothing. */
-export function csvUser(res: Resolution, u: number): CsvUser | undefined {
-  const prefixes = sourcePrefixes(res, u);
-  if (prefixes.size === 0) return undefined;
-  const { perms, levels } = res.userLevels(u);
-  if (perms.length === 0) return undefined;
-  const sources = [...prefixes].sort((a, b) => compareHops(a[1], b[1]));
-  return {
-    field: csvField(res.userIds[u]!),
-    perms,
-    levels,
-    roles: Int32Array.from(sources, ([r]) => r),
-    hops: Int32Array.from(sources, ([, prefix]) => prefix.length),
-    prefixes: sources.map(([, prefix]) => viaText(prefix)),
-  };
+/** Each user's CsvUser, from one resolution (the prefixes come from SourceTexts, prepared once). */
+export class CsvUsers {
+  private readonly sources: SourceTexts;
+
+  constructor(private readonly res: Resolution) {
+    this.sources = new SourceTexts(res);
+  }
+
+  /** User u's CsvUser, or undefined when the user holds nothing. */
+  user(u: number): CsvUser | undefined {
+    const res = this.res;
+    const sources = this.sources.user(u);
+    if (sources.roles.length === 0) return undefined;
+    const { perms, levels } = res.userLevels(u);
+    if (perms.length === 0) return undefined;
+    return { field: csvField(res.userIds[u]!), perms, levels, ...sources };
+  }
 }
 
 /**
@@ -110,8 +113,12 @@ export class CsvRowWriter {
   private readonly width: number;
   private readonly permStart: Int32Array;
   private readonly permEnd: Int32Array;
-  private readonly hopStart: Int32Array;
-  private readonly hopEnd: Int32Array;
+  /** Chains (` > role:x > role:y`) by role and position in its `granted` list: bytes, start of each, first of each role. */
+  private readonly chains: DataView;
+  private readonly chainStart: Int32Array;
+  private readonly chainOffset: Int32Array;
+  /** Per row of a user: the chosen grant's position in its source role's `granted` list. */
+  private readonly positions: Int32Array;
   private readonly fixedSize: number;
   private readonly longestPiece: number;
   private readonly chainBytesBound: number;
@@ -119,7 +126,7 @@ export class CsvRowWriter {
   private readonly choose: ChooseTables;
 
   constructor(
-    private readonly tables: CsvTables,
+    tables: CsvTables,
     private readonly out: ChunkedBytes,
   ) {
     const pool = this.pool;
@@ -139,16 +146,42 @@ export class CsvRowWriter {
     });
     this.longestPiece = longest;
     // ` > role:x` per role: a via is made of ids, which the schema limits to [a-z0-9_.-], so it never needs quoting.
-    this.hopStart = new Int32Array(tables.roleIds.length);
-    this.hopEnd = new Int32Array(tables.roleIds.length);
-    let longestHop = 0;
+    const hopStart = new Int32Array(tables.roleIds.length);
+    const hopEnd = new Int32Array(tables.roleIds.length);
     tables.roleIds.forEach((id, r) => {
-      this.hopStart[r] = pool.add(` > role:${id}`);
-      this.hopEnd[r] = pool.size;
-      longestHop = Math.max(longestHop, pool.size - this.hopStart[r]!);
+      hopStart[r] = pool.add(` > role:${id}`);
+      hopEnd[r] = pool.size;
     });
     this.fixedSize = pool.size;
-    this.chainBytesBound = maxChainHops(tables.dist) * longestHop;
+    // Every chain from a role down to the role that grants one of its permissions, laid out role by role in `granted` order.
+    const { next, granted } = tables;
+    this.chainOffset = new Int32Array(tables.roleIds.length + 1);
+    let count = 0;
+    let bytes = 0;
+    for (let r = 0; r < tables.roleIds.length; r++) {
+      this.chainOffset[r] = count;
+      const row = granted[r]!;
+      count += row.length;
+      for (const p of row) for (let n = next[r]![p]!; n !== -1; n = next[n]![p]!) bytes += hopEnd[n]! - hopStart[n]!;
+    }
+    this.chainOffset[tables.roleIds.length] = count;
+    this.chainStart = new Int32Array(count + 1);
+    const chainBytes = new Uint8Array(bytes + overrun);
+    const chains = (this.chains = new DataView(chainBytes.buffer));
+    const from = pool.view;
+    let at = 0;
+    let longestChain = 0;
+    for (let r = 0, g = 0; r < tables.roleIds.length; r++) {
+      for (const p of granted[r]!) {
+        const start = at;
+        this.chainStart[g++] = start;
+        for (let n = next[r]![p]!; n !== -1; n = next[n]![p]!) at = copyPiece(chains, at, from, hopStart[n]!, hopEnd[n]!);
+        longestChain = Math.max(longestChain, at - start);
+      }
+    }
+    this.chainStart[count] = at;
+    this.chainBytesBound = longestChain;
+    this.positions = new Int32Array(tables.permissionIds.length);
     this.scratch = chooseScratch(tables.permissionIds.length);
     this.choose = { roleGrant: tables.roleGrant, dist: tables.dist, granted: (r) => tables.granted[r]! };
     out.text(csvHeader + '\n');
@@ -157,7 +190,8 @@ export class CsvRowWriter {
   /** Appends the rows of one user. */
   user(user: CsvUser): void {
     const { perms, levels, roles } = user;
-    const best = chooseSources(this.choose, perms, levels, roles, user.hops, this.scratch);
+    const positions = this.positions.length >= perms.length ? this.positions : new Int32Array(perms.length);
+    const best = chooseSources(this.choose, perms, levels, roles, user.hops, this.scratch, positions);
     // This user's pieces go after the fixed ones: the user field, then each source prefix.
     const pool = this.pool;
     pool.size = this.fixedSize;
@@ -174,8 +208,7 @@ export class CsvRowWriter {
     // No row of this user is longer: while this much room is left, rows are written without measuring them.
     const slack = userEnd - userStart + this.longestPiece + longestPrefix + this.chainBytesBound + 1;
     const from = pool.view;
-    const { permStart, permEnd, width, hopStart, hopEnd } = this;
-    const next = this.tables.next;
+    const { permStart, permEnd, width, chains, chainStart, chainOffset } = this;
     const out = this.out;
     let to = out.view;
     let buffer = out.buffer;
@@ -195,19 +228,13 @@ export class CsvRowWriter {
       pos = copyPiece(to, pos, from, permStart[piece]!, permEnd[piece]!);
       if (s >= 0) {
         pos = copyPiece(to, pos, from, prefixStart[s]!, prefixEnd[s]!);
-        for (let r = next[roles[s]!]![p]!; r !== -1; r = next[r]![p]!) pos = copyPiece(to, pos, from, hopStart[r]!, hopEnd[r]!);
+        const g = chainOffset[roles[s]!]! + positions[i]!;
+        pos = copyPiece(to, pos, chains, chainStart[g]!, chainStart[g + 1]!);
       }
       buffer[pos++] = 10;
     }
     out.pos = pos;
   }
-}
-
-/** The most containment hops of any chain (the largest finite distance). */
-function maxChainHops(dist: readonly Uint16Array[]): number {
-  let most = 0;
-  for (const row of dist) for (let p = 0; p < row.length; p++) if (row[p]! !== NONE && row[p]! > most) most = row[p]!;
-  return most;
 }
 
 /** One CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break. */

@@ -69,6 +69,123 @@ export function groupChains(res: Resolution, u: number): Map<number, Hop[]> {
   return chains;
 }
 
+/** A user's source roles with the text of their prefixes, in the tie-break order of shortest paths (see SourceTexts). */
+export interface SourceTextList {
+  readonly roles: Int32Array;
+  /** Hops in each prefix (groups and the role). */
+  readonly hops: Int32Array;
+  /** Each prefix as via text: `group:g1 > group:g2 > role:r`. */
+  readonly prefixes: readonly string[];
+}
+
+/**
+ * What `sourcePrefixes` gives, as text, for many users: the same source
+ * roles with the same prefixes, sorted by `compareHops`, but with no hop
+ * objects or spans; indices and scratch arrays are prepared once. This is
+ * what matrix.csv needs per user (tested to agree with sourcePrefixes).
+ */
+export class SourceTexts {
+  private readonly groupRoles: readonly Int32Array[];
+  private readonly groupHop: readonly string[];
+  private readonly roleHop: readonly string[];
+  /** Per group: hops from the user (0 = not reached) and the group before it on the chain (-1 for a direct group). */
+  private readonly depth: Int32Array;
+  private readonly previous: Int32Array;
+  /** Per role: prefix hops (0 = not a source) and the group it comes through (-1 for a direct assignment). */
+  private readonly sourceHops: Int32Array;
+  private readonly sourceGroup: Int32Array;
+
+  constructor(private readonly res: Resolution) {
+    this.groupRoles = res.groupIds.map((id) => {
+      const out: number[] = [];
+      for (const ref of res.model.groups.get(id)!.roles) {
+        const r = res.roleIndex.get(ref.id);
+        if (r !== undefined) out.push(r);
+      }
+      return Int32Array.from(out);
+    });
+    this.groupHop = res.groupIds.map((id) => `group:${id}`);
+    this.roleHop = res.roleIds.map((id) => `role:${id}`);
+    this.depth = new Int32Array(res.groupIds.length);
+    this.previous = new Int32Array(res.groupIds.length);
+    this.sourceHops = new Int32Array(res.roleIds.length);
+    this.sourceGroup = new Int32Array(res.roleIds.length);
+  }
+
+  /** User u's source roles and prefixes (empty for an inactive user or one with no active assignment or group role). */
+  user(u: number): SourceTextList {
+    const res = this.res;
+    const { depth, previous, sourceHops, sourceGroup, groupRoles } = this;
+    const user = res.model.users.get(res.userIds[u]!)!;
+    const sources: number[] = [];
+    const reached: number[] = [];
+    if (user.status !== 'inactive') {
+      for (const assignment of user.roles) {
+        if (assignment.expires !== undefined && assignment.expires < res.asOf) continue;
+        const r = res.roleIndex.get(assignment.role.id);
+        if (r === undefined || sourceHops[r] !== 0) continue;
+        sourceHops[r] = 1;
+        sourceGroup[r] = -1;
+        sources.push(r);
+      }
+      // Breadth-first over groups exactly as groupChains: direct groups in order, then each level's new groups in discovery order, expanded in ascending order.
+      let frontier: number[] = [];
+      for (const g of res.userDirectGroups[u]!) {
+        if (depth[g] !== 0) continue;
+        depth[g] = 1;
+        previous[g] = -1;
+        reached.push(g);
+        frontier.push(g);
+      }
+      while (frontier.length > 0) {
+        const nextFrontier: number[] = [];
+        for (const g of frontier) {
+          for (const parent of res.groupParents[g]!) {
+            if (depth[parent] !== 0) continue;
+            depth[parent] = depth[g]! + 1;
+            previous[parent] = g;
+            reached.push(parent);
+            nextFrontier.push(parent);
+          }
+        }
+        frontier = nextFrontier.sort((a, b) => a - b);
+      }
+      for (const g of reached) {
+        const hops = depth[g]! + 1;
+        for (const r of groupRoles[g]!) {
+          const existing = sourceHops[r]!;
+          if (existing !== 0 && existing <= hops) continue;
+          if (existing === 0) sources.push(r);
+          sourceHops[r] = hops;
+          sourceGroup[r] = g;
+        }
+      }
+    }
+    const texts = sources.map((r) => {
+      const hops: string[] = [];
+      for (let g = sourceGroup[r]!; g !== -1; g = previous[g]!) hops.push(this.groupHop[g]!);
+      hops.reverse();
+      hops.push(this.roleHop[r]!);
+      return { r, hops };
+    });
+    texts.sort((a, b) => compareHopTexts(a.hops, b.hops));
+    for (const g of reached) depth[g] = 0;
+    for (const r of sources) sourceHops[r] = 0;
+    return {
+      roles: Int32Array.from(texts, (t) => t.r),
+      hops: Int32Array.from(texts, (t) => t.hops.length),
+      prefixes: texts.map((t) => t.hops.join(' > ')),
+    };
+  }
+}
+
+/** The order of compareHops, over hops already written as `kind:id`. */
+function compareHopTexts(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
+}
+
 /** Follows the shortest containment chain from role r to the grant that gives permission p its level. */
 export function chainToGrant(res: Resolution, r: number, p: number): Hop[] {
   const { dist, next } = res.via();
@@ -321,11 +438,12 @@ export interface ChooseScratch {
   readonly level: Uint8Array;
   readonly bestLength: Int32Array;
   readonly bestSource: Int32Array;
+  readonly bestPosition: Int32Array;
 }
 
 /** Scratch arrays for P permissions. */
 export function chooseScratch(P: number): ChooseScratch {
-  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(0x7fffffff), bestSource: new Int32Array(P).fill(-1) };
+  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(0x7fffffff), bestSource: new Int32Array(P).fill(-1), bestPosition: new Int32Array(P) };
 }
 
 /**
@@ -334,10 +452,20 @@ export function chooseScratch(P: number): ChooseScratch {
  * the source whose prefix (`hops[i]` groups and role) plus containment chain
  * down to a grant of the effective level is shortest, the first in the given
  * order on a tie (`roles` come in the tie-break order of
- * shortestPermissionPath); -1 when none.
+ * shortestPermissionPath); -1 when none. With `positions`, also writes there
+ * where the permission sits in the chosen source's `granted` list (so a
+ * caller can look up something it keeps per role and granted permission).
  */
-export function chooseSources(tables: ChooseTables, perms: Int32Array, levels: Uint8Array, roles: Int32Array, hops: Int32Array, scratch: ChooseScratch): Int32Array {
-  const { level, bestLength, bestSource } = scratch;
+export function chooseSources(
+  tables: ChooseTables,
+  perms: Int32Array,
+  levels: Uint8Array,
+  roles: Int32Array,
+  hops: Int32Array,
+  scratch: ChooseScratch,
+  positions?: Int32Array,
+): Int32Array {
+  const { level, bestLength, bestSource, bestPosition } = scratch;
   const best = new Int32Array(perms.length).fill(-1);
   for (let i = 0; i < perms.length; i++) level[perms[i]!] = levels[i]!;
   for (let i = 0; i < roles.length; i++) {
@@ -345,18 +473,22 @@ export function chooseSources(tables: ChooseTables, perms: Int32Array, levels: U
     const grant = tables.roleGrant[r]!;
     const d = tables.dist[r]!;
     const prefix = hops[i]!;
-    for (const p of tables.granted(r)) {
+    const granted = tables.granted(r);
+    for (let k = 0; k < granted.length; k++) {
+      const p = granted[k]!;
       if (level[p] === 0 || grant[p] !== level[p]) continue;
       const length = prefix + d[p]!;
       if (length < bestLength[p]!) {
         bestLength[p] = length;
         bestSource[p] = i;
+        bestPosition[p] = k;
       }
     }
   }
   for (let i = 0; i < perms.length; i++) {
     const p = perms[i]!;
     best[i] = bestSource[p]!;
+    if (positions) positions[i] = bestPosition[p]!;
     level[p] = 0;
     bestLength[p] = 0x7fffffff;
     bestSource[p] = -1;

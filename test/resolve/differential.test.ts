@@ -108,3 +108,46 @@ describe('ViaWriter', () => {
     );
   });
 });
+
+describe('SourceTexts', () => {
+  it('gives the source roles and prefixes of sourcePrefixes, as text, in compareHops order (property)', async () => {
+    const { SourceTexts, compareHops, sourcePrefixes, viaText } = await import('../../src/stages/paths.js');
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const { resolution: res } = resolveWithRolecall(policy);
+        const texts = new SourceTexts(res);
+        res.userIds.forEach((_, u) => {
+          const expected = [...sourcePrefixes(res, u)].sort((a, b) => compareHops(a[1], b[1]));
+          const got = texts.user(u);
+          expect([...got.roles]).toEqual(expected.map(([r]) => r));
+          expect([...got.hops]).toEqual(expected.map(([, prefix]) => prefix.length));
+          expect(got.prefixes).toEqual(expected.map(([, prefix]) => viaText(prefix)));
+        });
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
+
+describe('matrix.csv', () => {
+  it('has one row per effective permission with viaText(shortestPermissionPath) as via (property)', async () => {
+    const { shortestPermissionPath, viaText } = await import('../../src/stages/paths.js');
+    const { renderMatrixCsv } = await import('../../src/emit/csv.js');
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const result = checkYaml(stringify(policy), { rules: [] });
+        const res = result.resolution;
+        let expected = 'user,permission,scope,via\n';
+        res.userIds.forEach((userId, u) => {
+          res.effectiveLevels(u).forEach((level, p) => {
+            if (!level) return;
+            const value = res.levelValue(p, level);
+            expected += `${userId},${res.permissionIds[p]},${value === true ? '' : value},${viaText(shortestPermissionPath(res, u, p)!)}\n`;
+          });
+        });
+        expect([...renderMatrixCsv({ result, digest: 'sha256:0' })].join('')).toBe(expected);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+});
