@@ -33,31 +33,35 @@ export function renderMatrixJson(input: EmitInput): Iterable<string> {
 export function* renderMatrixJsonBytes(input: EmitInput, options: ByteOptions = {}): Generator<Uint8Array> {
   const res = input.result.resolution;
   const out = new ChunkedBytes(options.transient);
-  for (const text of renderHead(input)) {
+  const writer = new MatrixJsonWriter(res);
+  out.text(`{\n  "asOf": ${JSON.stringify(res.asOf)},\n  "format": ${JSON.stringify(matrixFormat)},\n  "groups": `);
+  yield* section(out, res.groupIds, (g) => writer.group(out, g));
+  out.text(',\n  "permissions": ');
+  for (const text of streamObject(res.permissionIds.length, (p) => [res.permissionIds[p]!, permissionEntry(res, p)], 1)) {
     out.text(text);
     yield* out.drain();
   }
-  const users = new UserJson(res);
-  for (let u = 0; u < res.userIds.length; u++) {
-    out.text(`${u === 0 ? '{' : ','}\n${indent(2)}${JSON.stringify(res.userIds[u]!)}: `);
-    users.write(out, u);
-    yield* out.drain();
-  }
-  out.text(res.userIds.length === 0 ? '{}\n}\n' : `\n${indent(1)}}\n}\n`);
+  out.text(',\n  "roles": ');
+  yield* section(out, res.roleIds, (r) => writer.role(out, r));
+  const files = input.result.files.map((f) => f.path).sort(compareStrings);
+  out.text(`,\n  "source": ${nestedJson({ digest: input.digest, files }, 1)},\n  "users": `);
+  yield* section(out, res.userIds, (u) => writer.user(out, u));
+  out.text('\n}\n');
   yield* out.finish();
 }
 
-/** matrix.json up to and including `"users": `, as text chunks. */
-function* renderHead(input: EmitInput): Generator<string> {
-  const res = input.result.resolution;
-  yield `{\n  "asOf": ${JSON.stringify(res.asOf)},\n  "format": ${JSON.stringify(matrixFormat)},\n  "groups": `;
-  yield* streamObject(res.groupIds.length, (g) => [res.groupIds[g]!, groupEntry(res, g)], 1);
-  yield ',\n  "permissions": ';
-  yield* streamObject(res.permissionIds.length, (p) => [res.permissionIds[p]!, permissionEntry(res, p)], 1);
-  yield ',\n  "roles": ';
-  yield* streamObject(res.roleIds.length, (r) => [res.roleIds[r]!, roleEntry(res, r)], 1);
-  const files = input.result.files.map((f) => f.path).sort(compareStrings);
-  yield `,\n  "source": ${nestedJson({ digest: input.digest, files }, 1)},\n  "users": `;
+/** A top-level section (an object keyed by `ids`, in their order) at depth 1, each member's value written by `value`. */
+function* section(out: ChunkedBytes, ids: readonly string[], value: (index: number) => void): Generator<Uint8Array> {
+  if (ids.length === 0) {
+    out.text('{}');
+    return;
+  }
+  for (let i = 0; i < ids.length; i++) {
+    out.text(`${i === 0 ? '{' : ','}\n${indent(2)}${JSON.stringify(ids[i]!)}: `);
+    value(i);
+    yield* out.drain();
+  }
+  out.text(`\n${indent(1)}}`);
 }
 
 /** `groups.<g>`: effective (active) members and the role closure of the group's own roles. */
@@ -94,18 +98,20 @@ export function userEntry(res: Resolution, u: number): { groups: string[]; permi
 }
 
 /**
- * Writes `users.<u>` as canonical JSON bytes at depth 2, equal to
- * `nestedJson(userEntry(res, u), 2)`: each list member and each permission
- * member is one piece (`\n<indent>"id": value,`) copied from a pool; the comma
- * after the last member is taken back.
+ * Writes the entries of `groups`, `roles` and `users` as canonical JSON bytes
+ * at depth 2, equal to `nestedJson(groupEntry(res, g), 2)` (and roleEntry,
+ * userEntry): each list member and each permission member is one piece
+ * (`\n<indent>"id": value,`) copied from a pool; the comma after the last
+ * member is taken back.
  */
-export class UserJson {
+export class MatrixJsonWriter {
   private readonly pool = new BytePool();
   private readonly permStart: Int32Array;
   private readonly permEnd: Int32Array;
   private readonly width: number;
-  private readonly role: PieceTable;
-  private readonly group: PieceTable;
+  private readonly roles: PieceTable;
+  private readonly groups: PieceTable;
+  private readonly users: PieceTable;
   private readonly longestPermission: number;
 
   constructor(private readonly res: Resolution) {
@@ -126,38 +132,79 @@ export class UserJson {
       }
     });
     this.longestPermission = longest;
-    this.role = pieceTable(pool, res.roleIds, memberPad);
-    this.group = pieceTable(pool, res.groupIds, memberPad);
+    this.roles = pieceTable(pool, res.roleIds, memberPad);
+    this.groups = pieceTable(pool, res.groupIds, memberPad);
+    this.users = pieceTable(pool, res.userIds, memberPad);
   }
 
-  write(out: ChunkedBytes, u: number): void {
+  /** `groups.<g>` (groupEntry). */
+  group(out: ChunkedBytes, g: number): void {
+    const res = this.res;
+    const pad = indent(3);
+    out.text(`{\n${pad}"members": `);
+    this.list(out, this.users, res.groupMembers[g]!);
+    out.text(`,\n${pad}"roles": `);
+    this.list(out, this.roles, groupRoleClosure(res, g));
+    out.text(`\n${indent(2)}}`);
+  }
+
+  /** `roles.<r>` (roleEntry). */
+  role(out: ChunkedBytes, r: number): void {
+    const res = this.res;
+    const pad = indent(3);
+    out.text(`{\n${pad}"effectiveRoles": `);
+    this.list(out, this.roles, res.roleClosure[r]!.toArray());
+    out.text(`,\n${pad}"grants": `);
+    const levels = res.roleLevels(r);
+    const perms: number[] = [];
+    const held: number[] = [];
+    for (let p = 0; p < levels.length; p++) {
+      if (levels[p]! > 0) {
+        perms.push(p);
+        held.push(levels[p]!);
+      }
+    }
+    this.permissions(out, perms, held);
+    out.text(`,\n${pad}"holders": `);
+    this.list(out, this.users, res.holders(r));
+    out.text(`\n${indent(2)}}`);
+  }
+
+  /** `users.<u>` (userEntry). */
+  user(out: ChunkedBytes, u: number): void {
     const res = this.res;
     const def = res.model.users.get(res.userIds[u]!)!;
     const pad = indent(3);
     out.text(`{\n${pad}"groups": `);
-    this.list(out, this.group, res.userGroups[u]!);
+    this.list(out, this.groups, res.userGroups[u]!);
     out.text(`,\n${pad}"permissions": `);
     const { perms, levels } = res.userLevels(u);
-    if (perms.length === 0) out.text('{}');
-    else {
-      out.ensure(1 + perms.length * this.longestPermission + 16);
-      const to = out.view;
-      const from = this.pool.view;
-      const start = this.permStart;
-      const end = this.permEnd;
-      const width = this.width;
-      let pos = out.pos;
-      out.buffer[pos++] = 0x7b; // {
-      for (let i = 0; i < perms.length; i++) {
-        const k = perms[i]! * width + levels[i]!;
-        pos = copyPiece(to, pos, from, start[k]!, end[k]!);
-      }
-      out.pos = pos - 1; // the last comma
-      out.text(`\n${pad}}`);
-    }
+    this.permissions(out, perms, levels);
     out.text(`,\n${pad}"roles": `);
-    this.list(out, this.role, res.userRoles[u]!.toArray());
+    this.list(out, this.roles, res.userRoles[u]!.toArray());
     out.text(`,\n${pad}"status": ${JSON.stringify(def.status)},\n${pad}"type": ${JSON.stringify(def.type)}\n${indent(2)}}`);
+  }
+
+  /** A JSON object of permission levels at depth 3 (ascending permissions with their levels). */
+  private permissions(out: ChunkedBytes, perms: ArrayLike<number>, levels: ArrayLike<number>): void {
+    if (perms.length === 0) {
+      out.text('{}');
+      return;
+    }
+    out.ensure(1 + perms.length * this.longestPermission + 16);
+    const to = out.view;
+    const from = this.pool.view;
+    const start = this.permStart;
+    const end = this.permEnd;
+    const width = this.width;
+    let pos = out.pos;
+    out.buffer[pos++] = 0x7b; // {
+    for (let i = 0; i < perms.length; i++) {
+      const k = perms[i]! * width + levels[i]!;
+      pos = copyPiece(to, pos, from, start[k]!, end[k]!);
+    }
+    out.pos = pos - 1; // the last comma
+    out.text(`\n${indent(3)}}`);
   }
 
   /** A JSON array of ids at depth 3, from their pieces. */

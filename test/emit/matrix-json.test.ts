@@ -1,12 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { ChunkedBytes } from '../../src/emit/bytes.js';
 import { renderMatrixCsvBytes } from '../../src/emit/csv.js';
-import { matrixJson, renderMatrixJson, renderMatrixJsonBytes, userEntry, UserJson } from '../../src/emit/matrix-json.js';
+import { groupEntry, matrixJson, MatrixJsonWriter, renderMatrixJson, renderMatrixJsonBytes, roleEntry, userEntry } from '../../src/emit/matrix-json.js';
 import { nestedJson } from '../../src/emit/json-stream.js';
 import type { EmitInput } from '../../src/emit/types.js';
 import { compareStrings } from '../../src/model/diagnostic.js';
 import { canonicalJson } from '../../src/util/json.js';
 import { checkYaml, yaml } from '../helpers/policy.js';
+import { policyArbitrary } from '../resolve/arbitraries.js';
 import { emitInput, loadEmitFixture, renderText, sharedAccessPolicy } from './fixture.js';
 
 /** matrix.json built the obvious way: one object for everything, straight from SPEC §4. */
@@ -61,6 +64,16 @@ describe('matrix.json', () => {
   it('streams exactly canonicalJson of the naively built document', () => {
     const input = emitInput(loadEmitFixture());
     expect(renderText(matrixJson, input)).toBe(canonicalJson(naiveMatrix(input)));
+  });
+
+  it('streams exactly canonicalJson of the naively built document for random policies (property)', () => {
+    fc.assert(
+      fc.property(policyArbitrary({ rich: true }), (policy) => {
+        const input = emitInput(checkYaml(stringify(policy), { rules: [] }));
+        expect(renderText(matrixJson, input)).toBe(canonicalJson(naiveMatrix(input)));
+      }),
+      { numRuns: 200, seed: 5 },
+    );
   });
 
   it('holds what SPEC §2 says for the fixture', () => {
@@ -148,15 +161,19 @@ describe('matrix.json', () => {
     expect(doc.roles.constructor.holders).toEqual(['constructor', 'isprototypeof']);
   });
 
-  it('writes each user entry byte for byte as nestedJson of the entry object', () => {
+  it('writes each group, role and user entry byte for byte as nestedJson of the entry object', () => {
     const input = emitInput(checkYaml(sharedAccessPolicy(60)));
     const res = input.result.resolution;
-    const users = new UserJson(res);
+    const writer = new MatrixJsonWriter(res);
     const decoder = new TextDecoder();
-    for (let u = 0; u < res.userIds.length; u++) {
+    const bytes = (write: (out: ChunkedBytes) => void): string => {
       const out = new ChunkedBytes();
-      users.write(out, u);
-      expect(out.finish().map((c) => decoder.decode(c)).join('')).toBe(nestedJson(userEntry(res, u), 2));
-    }
+      write(out);
+      return out.finish().map((c) => decoder.decode(c)).join('');
+    };
+    for (let u = 0; u < res.userIds.length; u++) expect(bytes((out) => writer.user(out, u))).toBe(nestedJson(userEntry(res, u), 2));
+    for (let r = 0; r < res.roleIds.length; r++) expect(bytes((out) => writer.role(out, r))).toBe(nestedJson(roleEntry(res, r), 2));
+    for (let g = 0; g < res.groupIds.length; g++) expect(bytes((out) => writer.group(out, g))).toBe(nestedJson(groupEntry(res, g), 2));
+    expect(res.roleIds.length * res.groupIds.length).toBeGreaterThan(0);
   });
 });
