@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Resolution } from '../stages/resolve.js';
-import { csvTables, CsvUsers, type CsvUser } from './csv.js';
+import { csvTables, CsvUsers, packUsers, type CsvUser } from './csv.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
 /**
@@ -67,7 +67,7 @@ export function writeCsvInBackground(res: Resolution, file: string, queueLimit =
   });
   let sent = 0;
   let waiting = true;
-  const post = (message: WorkerRequest): void => worker.postMessage(message);
+  const post = (message: WorkerRequest, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
   const send = (batch: CsvUser[]): void => {
     let pairs = 0;
     for (const user of batch) pairs += user.perms.length;
@@ -83,7 +83,8 @@ export function writeCsvInBackground(res: Resolution, file: string, queueLimit =
       } else lastProgress = Date.now();
     }
     sent += pairs;
-    post({ users: batch });
+    const { batch: packed, transfer } = packUsers(batch);
+    post({ batch: packed }, transfer);
   };
   try {
     let batch: CsvUser[] = [];

@@ -102,6 +102,74 @@ export class CsvUsers {
 }
 
 /**
+ * A batch of users (CsvUser) packed into a few flat arrays, so that posting
+ * it moves (transfers) buffers instead of cloning thousands of small ones:
+ * user i has `counts[2i]` permissions and `counts[2i + 1]` source roles,
+ * taken in order from the flat arrays.
+ */
+export interface CsvBatch {
+  readonly fields: readonly string[];
+  readonly prefixes: readonly string[];
+  readonly counts: Int32Array;
+  readonly perms: Int32Array;
+  readonly levels: Uint8Array;
+  readonly roles: Int32Array;
+  readonly hops: Int32Array;
+}
+
+/** Packs users into a batch; `transfer` lists its buffers. */
+export function packUsers(users: readonly CsvUser[]): { batch: CsvBatch; transfer: ArrayBuffer[] } {
+  let pairs = 0;
+  let sources = 0;
+  for (const user of users) {
+    pairs += user.perms.length;
+    sources += user.roles.length;
+  }
+  const counts = new Int32Array(users.length * 2);
+  const perms = new Int32Array(pairs);
+  const levels = new Uint8Array(pairs);
+  const roles = new Int32Array(sources);
+  const hops = new Int32Array(sources);
+  const fields: string[] = [];
+  const prefixes: string[] = [];
+  let p = 0;
+  let s = 0;
+  users.forEach((user, i) => {
+    counts[2 * i] = user.perms.length;
+    counts[2 * i + 1] = user.roles.length;
+    perms.set(user.perms, p);
+    levels.set(user.levels, p);
+    p += user.perms.length;
+    roles.set(user.roles, s);
+    hops.set(user.hops, s);
+    s += user.roles.length;
+    fields.push(user.field);
+    prefixes.push(...user.prefixes);
+  });
+  return { batch: { fields, prefixes, counts, perms, levels, roles, hops }, transfer: [counts.buffer, perms.buffer, levels.buffer, roles.buffer, hops.buffer] };
+}
+
+/** The users of a batch, in order (views into its arrays). */
+export function* unpackUsers(batch: CsvBatch): Generator<CsvUser> {
+  let p = 0;
+  let s = 0;
+  for (let i = 0; i < batch.fields.length; i++) {
+    const n = batch.counts[2 * i]!;
+    const m = batch.counts[2 * i + 1]!;
+    yield {
+      field: batch.fields[i]!,
+      perms: batch.perms.subarray(p, p + n),
+      levels: batch.levels.subarray(p, p + n),
+      roles: batch.roles.subarray(s, s + m),
+      hops: batch.hops.subarray(s, s + m),
+      prefixes: batch.prefixes.slice(s, s + m),
+    };
+    p += n;
+    s += m;
+  }
+}
+
+/**
  * Writes matrix.csv rows into byte chunks. A row is the user field, the
  * permission-and-scope piece (one per permission and level), the prefix to
  * the chosen source role, one ` > role:x` piece per containment hop down to

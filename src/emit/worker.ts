@@ -9,7 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { syncAndClose, writeAll } from '../cli/write.js';
 import { ChunkedBytes } from './bytes.js';
-import { CsvRowWriter, type CsvTables, type CsvUser } from './csv.js';
+import { CsvRowWriter, unpackUsers, type CsvBatch, type CsvTables } from './csv.js';
 
 /** What the main thread gives the worker. */
 export interface WorkerTask {
@@ -19,8 +19,8 @@ export interface WorkerTask {
   readonly progress: SharedArrayBuffer;
 }
 
-/** Messages to the worker: users to write, in order, then the end. */
-export type WorkerRequest = { readonly users: readonly CsvUser[] } | { readonly end: true };
+/** Messages to the worker: batches of users to write, in order, then the end. */
+export type WorkerRequest = { readonly batch: CsvBatch } | { readonly end: true };
 
 /** Messages from the worker. */
 export type WorkerReply = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly code?: string; readonly path?: string };
@@ -50,9 +50,9 @@ if (port) {
     port.on('message', (message: WorkerRequest) => {
       if (failed) return;
       try {
-        if ('users' in message) {
+        if ('batch' in message) {
           let pairs = 0;
-          for (const user of message.users) {
+          for (const user of unpackUsers(message.batch)) {
             writer.user(user);
             for (const chunk of out.drain()) writeAll(fd!, chunk);
             pairs += user.perms.length;
