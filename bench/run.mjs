@@ -9,6 +9,9 @@
 //   --sizes S,M,L        which organisations (default all three)
 //   --out FILE           where to write the results (default bench/results.md)
 //   --casbin-sample N    users sampled for plain casbin at M (extrapolated; default 300)
+//   --runs N             at S and M, run the floor, check and compile N times,
+//                        taking turns, and report the median run of each
+//                        (default 3; L runs once)
 //   --only LIST          run only these measurements, comma-separated, of
 //                        floor, check, compile, html, diff, casbin (default all);
 //                        compile also runs when html or diff is asked for (html
@@ -40,8 +43,10 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(here, 'results.md') },
     'casbin-sample': { type: 'string', default: '300' },
     only: { type: 'string', default: 'floor,check,compile,html,diff,casbin' },
+    runs: { type: 'string', default: '3' },
   },
 });
+const repeats = Math.max(1, Number.parseInt(values.runs, 10) || 1);
 const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'casbin'];
 const only = new Set(values.only.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean));
 for (const m of only) {
@@ -54,6 +59,12 @@ const wanted = values.sizes.split(',').map((s) => s.trim().toUpperCase()).filter
 const node = process.execPath;
 // A larger young generation: the emitters make many short-lived strings (documented in README).
 const nodeFlags = ['--max-semi-space-size=64'];
+
+/** The run with the median time (the upper middle one of an even count), or undefined for none. */
+function median(results) {
+  if (results.length === 0) return undefined;
+  return [...results].sort((a, b) => a.ms - b.ms)[Math.floor(results.length / 2)];
+}
 
 function run(args, timeoutMs = 30 * 60_000, flags = nodeFlags) {
   const started = performance.now();
@@ -84,20 +95,36 @@ for (const size of wanted) {
   let html;
   let diff;
   let diffChange;
-  if (want('floor')) {
-    process.stderr.write(`bench ${size}: parse floor\n`);
-    floor = run([path.join(here, 'child.mjs'), 'floor', dir]);
-  }
-  if (want('check')) {
-    process.stderr.write(`bench ${size}: check\n`);
-    check = run([path.join(here, 'child.mjs'), 'check', dir]);
-  }
+  let runTimes;
   const tmp = mkdtempSync(path.join(os.tmpdir(), `rolecall-bench-${size}-`));
   try {
-    if (want('compile')) {
-      const out = path.join(tmp, 'out');
-      process.stderr.write(`bench ${size}: compile\n`);
-      compile = run([path.join(here, 'child.mjs'), 'compile', dir, out]);
+    // The floor, check and compile take turns, so a slow spell of the machine touches all three; each figure is the median run.
+    const runs = size === 'L' ? 1 : repeats;
+    const floors = [];
+    const checks = [];
+    const compiles = [];
+    const out = path.join(tmp, 'out');
+    for (let i = 1; i <= runs; i++) {
+      const of = runs > 1 ? ` (run ${i} of ${runs})` : '';
+      if (want('floor')) {
+        process.stderr.write(`bench ${size}: parse floor${of}\n`);
+        floors.push(run([path.join(here, 'child.mjs'), 'floor', dir]));
+      }
+      if (want('check')) {
+        process.stderr.write(`bench ${size}: check${of}\n`);
+        checks.push(run([path.join(here, 'child.mjs'), 'check', dir]));
+      }
+      if (want('compile')) {
+        process.stderr.write(`bench ${size}: compile${of}\n`);
+        rmSync(out, { recursive: true, force: true });
+        compiles.push(run([path.join(here, 'child.mjs'), 'compile', dir, out]));
+      }
+    }
+    floor = median(floors);
+    check = median(checks);
+    compile = median(compiles);
+    runTimes = { floor: floors.map((r) => r.ms), check: checks.map((r) => r.ms), compile: compiles.map((r) => r.ms) };
+    if (compile) {
       outBytes = readdirSync(out).reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
       if (want('html')) {
         process.stderr.write(`bench ${size}: matrix.html in headless Chromium\n`);
@@ -127,7 +154,7 @@ for (const size of wanted) {
     process.stderr.write(`bench ${size}: casbin (getImplicitPermissionsForUser)\n`);
     casbinPlain = run([path.join(here, 'casbin.mjs'), dir, 'plain', size === 'S' ? '1000000' : values['casbin-sample']]);
   }
-  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, outBytes, casbinIndex, casbinPlain, html, diff });
+  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, runTimes, outBytes, casbinIndex, casbinPlain, html, diff });
   if (compile) {
     details.push(`### ${size}\n\n| stage | ms | RSS after (MB) |\n|---|---:|---:|\n${Object.entries(compile.stages)
       .map(([k, v]) => `| ${k} | ${Math.round(v)} | ${compile.rssMB?.[k] ?? ''} |`)
@@ -164,6 +191,13 @@ for (const size of wanted) {
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const yesNo = (matches) => (matches === true ? 'yes' : '**no**');
+const runNotes = rows.flatMap((r) => {
+  const t = r.runTimes;
+  if (!t || t.compile.length + t.floor.length + t.check.length <= 3) return [];
+  const list = (times) => times.map((ms) => s(ms)).join(', ');
+  const ratios = t.compile.length === t.floor.length && t.floor.length > 0 ? `; compile / floor per run: ${t.compile.map((ms, i) => (ms / t.floor[i]).toFixed(2)).join(', ')}` : '';
+  return [`- **${r.size}**: floor ${list(t.floor)} s; check ${list(t.check)} s; compile ${list(t.compile)} s${ratios}`];
+});
 const casbinNotes = rows.flatMap((r) => [
   ...(r.casbinIndex ? [`- **${r.size}**: casbin+index matrix: ${r.casbinIndex.pairs.toLocaleString('en-US')} pairs (${r.casbinIndex.sample.toLocaleString('en-US')} users), matches rolecall's: ${yesNo(r.casbinIndex.matches)}`] : []),
   ...(r.casbinPlain
@@ -178,6 +212,7 @@ const lines = [
   '',
   `Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB. Organisations generated by bench/generate.mjs (seed 42).`,
   'Each measurement runs in its own process. Floor: `yaml` parseDocument (uniqueKeys off, LineCounter) over the same files, single-threaded.',
+  `At S and M the floor, check and compile run ${repeats} time${repeats === 1 ? '' : 's'} each, taking turns, and the table gives the median run (see "Runs"); L runs once.`,
   'casbin: node-casbin loading the policy as RBAC lines with scopes and denies (`p, role, permission, scope, allow` / `p, role, permission, *, deny`; containment, groups and the assignments in effect on the as-of date as `g` links)',
   'and computing every user\'s effective matrix as rolecall does (widest scope wins, a deny through any effective role removes the permission): getImplicitPermissionsForUser per user, combined per user;',
   '"with index": getImplicitRolesForUser plus a hand-made role -> (permission, scope) and denies index. A casbin figure marked ~ is extrapolated from a sample of users.',
@@ -208,6 +243,7 @@ const lines = [
     return `| ${r.size} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} MB | ${floor} | ${check} | ${compile} | ${perFloor} | ${rss} | ${artifacts} | ${casbin} | ${index} | ${ratio} | ${htmlSize} | ${htmlOpen} | ${diffS} | ${diffRatio} | ${diffRss} |`;
   }),
   '',
+  ...(runNotes.length ? ['## Runs', '', 'The table gives the median run of each; these are all of them, in order (floor, check and compile took turns).', '', ...runNotes, ''] : []),
   ...(casbinNotes.length ? ['## casbin baseline', '', ...casbinNotes, ''] : []),
   ...(htmlDetails.length ? ['## matrix.html in headless Chromium', '', ...htmlDetails, ''] : []),
   ...(diffDetails.length ? ['## diff with one changed file', '', ...diffDetails, ''] : []),

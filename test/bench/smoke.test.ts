@@ -43,11 +43,14 @@ describe('the benchmark organisation S', () => {
 
   it('npm run bench runs end to end at S and writes its table', () => {
     const out = path.join(work, 'results.md');
-    const run = spawnSync(process.execPath, [path.join(root, 'bench/run.mjs'), '--sizes', 'S', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(process.execPath, [path.join(root, 'bench/run.mjs'), '--sizes', 'S', '--runs', '2', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
     expect(run.status, run.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('compile / floor');
     expect(text).toMatch(/^\| S \| 200 \/ 100 \/ 200 \/ 2000 \|/m);
+    // Two runs each of the floor, check and compile, listed; casbin's matrix checked against rolecall's.
+    expect(text).toMatch(/^- \*\*S\*\*: floor [\d.]+, [\d.]+ s; check [\d.]+, [\d.]+ s; compile [\d.]+, [\d.]+ s; compile \/ floor per run: /m);
+    expect(text).toMatch(/^- \*\*S\*\*: casbin\+index matrix: [\d,]+ pairs \(2,000 users\), matches rolecall's: yes$/m);
     expect(run.stdout).toBe(text);
   }, 240_000);
 });
