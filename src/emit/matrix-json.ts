@@ -106,32 +106,32 @@ export function userEntry(res: Resolution, u: number): { groups: string[]; permi
  */
 export class MatrixJsonWriter {
   private readonly pool = new BytePool();
-  private readonly permStart: Int32Array;
-  private readonly permEnd: Int32Array;
+  /** `\n<indent>"permission": value,` per permission and level, at `p * width + level`. */
+  private readonly permissionPieces: PieceTable;
   private readonly width: number;
+  private keys = new Int32Array(0);
   private readonly roles: PieceTable;
   private readonly groups: PieceTable;
   private readonly users: PieceTable;
-  private readonly longestPermission: number;
 
   constructor(private readonly res: Resolution) {
     const pool = this.pool;
     const memberPad = indent(4);
     this.width = 1 + res.permissionIds.reduce((n, _, p) => Math.max(n, res.widest(p)), 0);
-    this.permStart = new Int32Array(res.permissionIds.length * this.width);
-    this.permEnd = new Int32Array(res.permissionIds.length * this.width);
+    const start = new Int32Array(res.permissionIds.length * this.width);
+    const end = new Int32Array(res.permissionIds.length * this.width);
     let longest = 0;
     res.permissionIds.forEach((id, p) => {
       const key = `\n${memberPad}${JSON.stringify(id)}: `;
       for (let level = 1; level <= res.widest(p); level++) {
         const value = res.levelValue(p, level);
         const k = p * this.width + level;
-        this.permStart[k] = pool.add(`${key}${value === true ? 'true' : JSON.stringify(value)},`);
-        this.permEnd[k] = pool.size;
-        longest = Math.max(longest, pool.size - this.permStart[k]!);
+        start[k] = pool.add(`${key}${value === true ? 'true' : JSON.stringify(value)},`);
+        end[k] = pool.size;
+        longest = Math.max(longest, end[k]! - start[k]!);
       }
     });
-    this.longestPermission = longest;
+    this.permissionPieces = { start, end, longest };
     this.roles = pieceTable(pool, res.roleIds, memberPad);
     this.groups = pieceTable(pool, res.groupIds, memberPad);
     this.users = pieceTable(pool, res.userIds, memberPad);
@@ -187,43 +187,35 @@ export class MatrixJsonWriter {
 
   /** A JSON object of permission levels at depth 3 (ascending permissions with their levels). */
   private permissions(out: ChunkedBytes, perms: ArrayLike<number>, levels: ArrayLike<number>): void {
-    if (perms.length === 0) {
-      out.text('{}');
-      return;
-    }
-    out.ensure(1 + perms.length * this.longestPermission + 16);
-    const to = out.view;
-    const from = this.pool.view;
-    const start = this.permStart;
-    const end = this.permEnd;
-    const width = this.width;
-    let pos = out.pos;
-    out.buffer[pos++] = 0x7b; // {
-    for (let i = 0; i < perms.length; i++) {
-      const k = perms[i]! * width + levels[i]!;
-      pos = copyPiece(to, pos, from, start[k]!, end[k]!);
-    }
-    out.pos = pos - 1; // the last comma
-    out.text(`\n${indent(3)}}`);
+    if (this.keys.length < perms.length) this.keys = new Int32Array(perms.length * 2);
+    const keys = this.keys;
+    for (let i = 0; i < perms.length; i++) keys[i] = perms[i]! * this.width + levels[i]!;
+    this.members(out, this.permissionPieces, keys, perms.length, '{}');
   }
 
   /** A JSON array of ids at depth 3, from their pieces. */
   private list(out: ChunkedBytes, table: PieceTable, indices: ArrayLike<number>): void {
-    if (indices.length === 0) {
-      out.text('[]');
+    this.members(out, table, indices, indices.length, '[]');
+  }
+
+  /** The first `count` pieces of `indices` between the brackets (`[]` or `{}`) at depth 3; the comma after the last is taken back. */
+  private members(out: ChunkedBytes, table: PieceTable, indices: ArrayLike<number>, count: number, brackets: '[]' | '{}'): void {
+    if (count === 0) {
+      out.text(brackets);
       return;
     }
-    out.ensure(1 + indices.length * table.longest + 16);
+    out.ensure(1 + count * table.longest + 16);
     const to = out.view;
     const from = this.pool.view;
+    const { start, end } = table;
     let pos = out.pos;
-    out.buffer[pos++] = 0x5b; // [
-    for (let i = 0; i < indices.length; i++) {
+    out.buffer[pos++] = brackets.charCodeAt(0);
+    for (let i = 0; i < count; i++) {
       const k = indices[i]!;
-      pos = copyPiece(to, pos, from, table.start[k]!, table.end[k]!);
+      pos = copyPiece(to, pos, from, start[k]!, end[k]!);
     }
     out.pos = pos - 1;
-    out.text(`\n${indent(3)}]`);
+    out.text(`\n${indent(3)}${brackets[1]!}`);
   }
 }
 
