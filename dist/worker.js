@@ -104,14 +104,13 @@ var ChunkedBytes = class {
 
 // src/stages/resolve.ts
 var emptyLevels = { perms: new Int32Array(0), levels: new Uint8Array(0), denied: new Int32Array(0) };
-var NONE = 65535;
 
 // src/stages/paths.ts
 function chooseScratch(P) {
-  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(2147483647), bestSource: new Int32Array(P).fill(-1) };
+  return { level: new Uint8Array(P), bestLength: new Int32Array(P).fill(2147483647), bestSource: new Int32Array(P).fill(-1), bestPosition: new Int32Array(P) };
 }
-function chooseSources(tables, perms, levels, roles, hops, scratch) {
-  const { level, bestLength, bestSource } = scratch;
+function chooseSources(tables, perms, levels, roles, hops, scratch, positions) {
+  const { level, bestLength, bestSource, bestPosition } = scratch;
   const best = new Int32Array(perms.length).fill(-1);
   for (let i = 0; i < perms.length; i++) level[perms[i]] = levels[i];
   for (let i = 0; i < roles.length; i++) {
@@ -119,18 +118,22 @@ function chooseSources(tables, perms, levels, roles, hops, scratch) {
     const grant = tables.roleGrant[r];
     const d = tables.dist[r];
     const prefix = hops[i];
-    for (const p of tables.granted(r)) {
+    const granted = tables.granted(r);
+    for (let k = 0; k < granted.length; k++) {
+      const p = granted[k];
       if (level[p] === 0 || grant[p] !== level[p]) continue;
       const length = prefix + d[p];
       if (length < bestLength[p]) {
         bestLength[p] = length;
         bestSource[p] = i;
+        bestPosition[p] = k;
       }
     }
   }
   for (let i = 0; i < perms.length; i++) {
     const p = perms[i];
     best[i] = bestSource[p];
+    if (positions) positions[i] = bestPosition[p];
     level[p] = 0;
     bestLength[p] = 2147483647;
     bestSource[p] = -1;
@@ -140,9 +143,26 @@ function chooseSources(tables, perms, levels, roles, hops, scratch) {
 
 // src/emit/csv.ts
 var csvHeader = "user,permission,scope,via";
+function* unpackUsers(batch) {
+  let p = 0;
+  let s = 0;
+  for (let i = 0; i < batch.fields.length; i++) {
+    const n = batch.counts[2 * i];
+    const m = batch.counts[2 * i + 1];
+    yield {
+      field: batch.fields[i],
+      perms: batch.perms.subarray(p, p + n),
+      levels: batch.levels.subarray(p, p + n),
+      roles: batch.roles.subarray(s, s + m),
+      hops: batch.hops.subarray(s, s + m),
+      prefixes: batch.prefixes.slice(s, s + m)
+    };
+    p += n;
+    s += m;
+  }
+}
 var CsvRowWriter = class {
   constructor(tables, out) {
-    this.tables = tables;
     this.out = out;
     const pool = this.pool;
     this.width = 1 + tables.scopes.reduce((n, scopes) => Math.max(n, scopes.length, 1), 1);
@@ -159,28 +179,56 @@ var CsvRowWriter = class {
       });
     });
     this.longestPiece = longest;
-    this.hopStart = new Int32Array(tables.roleIds.length);
-    this.hopEnd = new Int32Array(tables.roleIds.length);
-    let longestHop = 0;
+    const hopStart = new Int32Array(tables.roleIds.length);
+    const hopEnd = new Int32Array(tables.roleIds.length);
     tables.roleIds.forEach((id, r) => {
-      this.hopStart[r] = pool.add(` > role:${id}`);
-      this.hopEnd[r] = pool.size;
-      longestHop = Math.max(longestHop, pool.size - this.hopStart[r]);
+      hopStart[r] = pool.add(` > role:${id}`);
+      hopEnd[r] = pool.size;
     });
     this.fixedSize = pool.size;
-    this.chainBytesBound = maxChainHops(tables.dist) * longestHop;
+    const { next, granted } = tables;
+    this.chainOffset = new Int32Array(tables.roleIds.length + 1);
+    let count = 0;
+    let bytes = 0;
+    for (let r = 0; r < tables.roleIds.length; r++) {
+      this.chainOffset[r] = count;
+      const row = granted[r];
+      count += row.length;
+      for (const p of row) for (let n = next[r][p]; n !== -1; n = next[n][p]) bytes += hopEnd[n] - hopStart[n];
+    }
+    this.chainOffset[tables.roleIds.length] = count;
+    this.chainStart = new Int32Array(count + 1);
+    const chainBytes = new Uint8Array(bytes + overrun);
+    const chains = this.chains = new DataView(chainBytes.buffer);
+    const from = pool.view;
+    let at = 0;
+    let longestChain = 0;
+    for (let r = 0, g = 0; r < tables.roleIds.length; r++) {
+      for (const p of granted[r]) {
+        const start = at;
+        this.chainStart[g++] = start;
+        for (let n = next[r][p]; n !== -1; n = next[n][p]) at = copyPiece(chains, at, from, hopStart[n], hopEnd[n]);
+        longestChain = Math.max(longestChain, at - start);
+      }
+    }
+    this.chainStart[count] = at;
+    this.chainBytesBound = longestChain;
+    this.positions = new Int32Array(tables.permissionIds.length);
     this.scratch = chooseScratch(tables.permissionIds.length);
     this.choose = { roleGrant: tables.roleGrant, dist: tables.dist, granted: (r) => tables.granted[r] };
     out.text(csvHeader + "\n");
   }
-  tables;
   out;
   pool = new BytePool();
   width;
   permStart;
   permEnd;
-  hopStart;
-  hopEnd;
+  /** Chains (` > role:x > role:y`) by role and position in its `granted` list: bytes, start of each, first of each role. */
+  chains;
+  chainStart;
+  chainOffset;
+  /** Per row of a user: the chosen grant's position in its source role's `granted` list. */
+  positions;
   fixedSize;
   longestPiece;
   chainBytesBound;
@@ -189,7 +237,8 @@ var CsvRowWriter = class {
   /** Appends the rows of one user. */
   user(user) {
     const { perms, levels, roles } = user;
-    const best = chooseSources(this.choose, perms, levels, roles, user.hops, this.scratch);
+    const positions = this.positions.length >= perms.length ? this.positions : new Int32Array(perms.length);
+    const best = chooseSources(this.choose, perms, levels, roles, user.hops, this.scratch, positions);
     const pool = this.pool;
     pool.size = this.fixedSize;
     const userStart = pool.add(user.field);
@@ -204,8 +253,7 @@ var CsvRowWriter = class {
     }
     const slack = userEnd - userStart + this.longestPiece + longestPrefix + this.chainBytesBound + 1;
     const from = pool.view;
-    const { permStart, permEnd, width, hopStart, hopEnd } = this;
-    const next = this.tables.next;
+    const { permStart, permEnd, width, chains, chainStart, chainOffset } = this;
     const out = this.out;
     let to = out.view;
     let buffer = out.buffer;
@@ -225,18 +273,14 @@ var CsvRowWriter = class {
       pos = copyPiece(to, pos, from, permStart[piece], permEnd[piece]);
       if (s >= 0) {
         pos = copyPiece(to, pos, from, prefixStart[s], prefixEnd[s]);
-        for (let r = next[roles[s]][p]; r !== -1; r = next[r][p]) pos = copyPiece(to, pos, from, hopStart[r], hopEnd[r]);
+        const g = chainOffset[roles[s]] + positions[i];
+        pos = copyPiece(to, pos, chains, chainStart[g], chainStart[g + 1]);
       }
       buffer[pos++] = 10;
     }
     out.pos = pos;
   }
 };
-function maxChainHops(dist) {
-  let most = 0;
-  for (const row of dist) for (let p = 0; p < row.length; p++) if (row[p] !== NONE && row[p] > most) most = row[p];
-  return most;
-}
 function csvField(value) {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -267,9 +311,9 @@ if (port) {
     port.on("message", (message) => {
       if (failed) return;
       try {
-        if ("users" in message) {
+        if ("batch" in message) {
           let pairs = 0;
-          for (const user of message.users) {
+          for (const user of unpackUsers(message.batch)) {
             writer.user(user);
             for (const chunk of out.drain()) writeAll(fd, chunk);
             pairs += user.perms.length;
