@@ -8,10 +8,9 @@ import { UsageError } from '../cli/io.js';
 import { writeAtomically, writeFileAtomically, type OutputFile } from '../cli/write.js';
 import { checkPolicy, type CheckResult } from '../compile.js';
 import { formatDiff, formatDiffJson, runDiffSides, type DiffReport } from '../diff/index.js';
+import { reportInput } from '../report/input.js';
 import { formatSarif } from '../report/sarif.js';
-import { rules } from '../rules/index.js';
 import { displayPath, InputError, loadPolicyDirectory } from '../stages/load.js';
-import { version } from '../version.js';
 import { annotationCommand, logLine, mostSevereFirst, planAnnotations, rankFindings, type RankedFindings } from './annotations.js';
 import { shouldFail, type ActionInputs, type FailOn } from './inputs.js';
 import { jobSummary, maxSummaryBytes, type JobSummaryInput } from './summary.js';
@@ -72,7 +71,7 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
   // diagnostics.json and in `rolecall check --format sarif`).
   writeTextFile(
     sarifFile,
-    formatSarif({ diagnostics: head.diagnostics.filter((d) => !d.suppressed), summary: head.summary, notEvaluated: head.notEvaluated, files: new Map(head.files.map((f) => [f.path, f])), rules: rules.map((r) => r.meta), color: false, toolVersion: version }),
+    formatSarif(reportInput(head, { color: false, diagnostics: head.diagnostics.filter((d) => !d.suppressed) })),
   );
 
   let written = 0;

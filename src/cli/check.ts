@@ -1,9 +1,8 @@
 import { checkPolicy } from '../compile.js';
 import { formatters, type FormatName } from '../report/index.js';
+import { reportInput } from '../report/input.js';
 import { useColor } from '../report/color.js';
-import { rules } from '../rules/index.js';
 import { loadPolicyDirectory } from '../stages/load.js';
-import { version } from '../version.js';
 import { exitCodes, type CliIO } from './io.js';
 import { asOfOption, choiceOption, countOption, directoryArgument, loadLimitsOption } from './options.js';
 
@@ -15,17 +14,7 @@ export function checkCommand(values: Record<string, string | boolean | undefined
   const maxWarnings = countOption('max-warnings', values['max-warnings']);
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
   const result = checkPolicy(loaded, { asOf });
-  io.stdout.write(
-    formatters[format]({
-      diagnostics: result.diagnostics,
-      summary: result.summary,
-      notEvaluated: result.notEvaluated,
-      files: new Map(result.files.map((f) => [f.path, f])),
-      rules: rules.map((r) => r.meta),
-      color: useColor(io.env, io.stdout.isTTY),
-      toolVersion: version,
-    }),
-  );
+  io.stdout.write(formatters[format](reportInput(result, { color: useColor(io.env, io.stdout.isTTY) })));
   if (result.summary.errors > 0) return exitCodes.findings;
   if (maxWarnings !== undefined && result.summary.warnings > maxWarnings) {
     io.stderr.write(`rolecall: ${result.summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);

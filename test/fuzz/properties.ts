@@ -10,9 +10,9 @@ import { policyDigest } from '../../src/emit/digest.js';
 import type { SourceFile } from '../../src/model/source.js';
 import { explainPermission, formatPath, formatReason, whoCan } from '../../src/query.js';
 import { formatters } from '../../src/report/index.js';
+import { reportInput } from '../../src/report/input.js';
 import { rules } from '../../src/rules/index.js';
 import { loadPolicyDirectory } from '../../src/stages/load.js';
-import { version } from '../../src/version.js';
 import { parseXml } from '../report/xml.js';
 import { anyText, asFiles, damagedPolicyText, policyFileModel, policyFiles, yamlishText } from './arbitraries.js';
 
@@ -80,15 +80,7 @@ export function checkInvariants(result: CheckResult): void {
   }
   expect(result.summary).toMatchObject({ errors, warnings, infos, suppressed });
 
-  const input = {
-    diagnostics: result.diagnostics,
-    summary: result.summary,
-    notEvaluated: result.notEvaluated,
-    files: new Map(result.files.map((f) => [f.path, f])),
-    rules: rules.map((r) => r.meta),
-    color: false,
-    toolVersion: version,
-  };
+  const input = reportInput(result, { color: false });
   const json = JSON.parse(formatters.json(input)) as Record<string, unknown>;
   checkDiagnosticsDocument(json, result.diagnostics.length);
   const sarif = JSON.parse(formatters.sarif(input)) as { version: string; runs: unknown[] };

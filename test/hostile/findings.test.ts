@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeDiff, formatDiff } from '../../src/diff/index.js';
 import { formatters } from '../../src/report/index.js';
-import { rules } from '../../src/rules/index.js';
+import { reportInput } from '../../src/report/input.js';
 import { parseFile } from '../../src/stages/parse.js';
 import { validateFile } from '../../src/stages/validate.js';
-import { version } from '../../src/version.js';
 import { checkYaml, findings } from '../helpers/policy.js';
 
 /**
@@ -16,15 +15,7 @@ import { checkYaml, findings } from '../helpers/policy.js';
 
 function report(text: string, format: keyof typeof formatters): string {
   const result = checkYaml(text);
-  return formatters[format]({
-    diagnostics: result.diagnostics,
-    summary: result.summary,
-    notEvaluated: result.notEvaluated,
-    files: new Map(result.files.map((f) => [f.path, f])),
-    rules: rules.map((r) => r.meta),
-    color: false,
-    toolVersion: version,
-  });
+  return formatters[format](reportInput(result, { color: false }));
 }
 
 describe('fixed in this issue', () => {

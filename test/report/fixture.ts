@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../src/compile.js';
 import type { ReportInput } from '../../src/report/types.js';
-import { rules, rulesById } from '../../src/rules/index.js';
+import { reportInput } from '../../src/report/input.js';
+import { rulesById } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/types.js';
 import { checkYaml, yaml } from '../helpers/policy.js';
 
@@ -59,15 +60,7 @@ export function checkFixture(files: string | Record<string, string>): CheckResul
 
 /** What `check` hands a formatter, for an in-memory policy. */
 export function reportInputOf(result: CheckResult, toolVersion = '0.1.0'): ReportInput {
-  return {
-    diagnostics: result.diagnostics,
-    summary: result.summary,
-    notEvaluated: result.notEvaluated,
-    files: new Map(result.files.map((f) => [f.path, f])),
-    rules: rules.map((r) => r.meta),
-    color: false,
-    toolVersion,
-  };
+  return { ...reportInput(result, { color: false }), toolVersion };
 }
 
 /** The report input of `mixedPolicy`. */
