@@ -87,28 +87,6 @@ describe('resolver: differential tests', () => {
   });
 });
 
-describe('ViaWriter', () => {
-  it('gives exactly viaText(shortestPermissionPath) for every held permission (property)', async () => {
-    const { ViaWriter, shortestPermissionPath, viaText } = await import('../../src/stages/paths.js');
-    fc.assert(
-      fc.property(policyArbitrary({ rich: true }), (policy) => {
-        const { resolution: res } = resolveWithRolecall(policy);
-        const writer = new ViaWriter(res);
-        res.userIds.forEach((_, u) => {
-          const { perms, levels, via } = writer.user(u);
-          const dense = res.effectiveLevels(u);
-          expect([...perms]).toEqual([...dense.keys()].filter((p) => dense[p]! > 0));
-          perms.forEach((p, i) => {
-            expect(levels[i]).toBe(dense[p]);
-            expect(via[i]).toBe(viaText(shortestPermissionPath(res, u, p)!));
-          });
-        });
-      }),
-      { numRuns: 500, seed: 99 },
-    );
-  });
-});
-
 describe('SourceTexts', () => {
   it('gives the source roles and prefixes of sourcePrefixes, as text, in compareHops order (property)', async () => {
     const { SourceTexts, compareHops, sourcePrefixes, viaText } = await import('../../src/stages/paths.js');
