@@ -1,6 +1,6 @@
 import { compareStrings } from '../model/diagnostic.js';
 import type { Resolution } from '../stages/resolve.js';
-import { groupRoleClosure, idsOf, levelRecord } from './ids.js';
+import { groupRoleClosure } from './ids.js';
 import { BytePool, ChunkedBytes, copyPiece, decodeChunks } from './bytes.js';
 import { indent, nestedJson, streamObject } from './json-stream.js';
 import type { Artifact, ByteOptions, EmitInput } from './types.js';
@@ -64,11 +64,6 @@ function* section(out: ChunkedBytes, ids: readonly string[], value: (index: numb
   out.text(`\n${indent(1)}}`);
 }
 
-/** `groups.<g>`: effective (active) members and the role closure of the group's own roles. */
-export function groupEntry(res: Resolution, g: number): { members: string[]; roles: string[] } {
-  return { members: idsOf(res.userIds, res.groupMembers[g]!), roles: idsOf(res.roleIds, groupRoleClosure(res, g)) };
-}
-
 /** `permissions.<p>`: audience, risk, and scopes when the permission is scoped. */
 export function permissionEntry(res: Resolution, p: number): { audience: string; risk: string; scopes?: string[] } {
   const def = res.model.permissions.get(res.permissionIds[p]!)!;
@@ -76,31 +71,10 @@ export function permissionEntry(res: Resolution, p: number): { audience: string;
   return scopes.length > 0 ? { audience: def.audience, risk: def.risk, scopes: [...scopes] } : { audience: def.audience, risk: def.risk };
 }
 
-/** `roles.<r>`: effective roles, grants after denies, effective holders. */
-export function roleEntry(res: Resolution, r: number): { effectiveRoles: string[]; grants: Record<string, string | true>; holders: string[] } {
-  return {
-    effectiveRoles: idsOf(res.roleIds, res.roleClosure[r]!.toArray()),
-    grants: levelRecord(res, res.roleLevels(r)),
-    holders: idsOf(res.userIds, res.holders(r)),
-  };
-}
-
-/** `users.<u>`: effective groups, permissions and roles (all empty for an inactive user), status and type. */
-export function userEntry(res: Resolution, u: number): { groups: string[]; permissions: Record<string, string | true>; roles: string[]; status: string; type: string } {
-  const def = res.model.users.get(res.userIds[u]!)!;
-  return {
-    groups: idsOf(res.groupIds, res.userGroups[u]!),
-    permissions: levelRecord(res, res.effectiveLevels(u)),
-    roles: idsOf(res.roleIds, res.userRoles[u]!.toArray()),
-    status: def.status,
-    type: def.type,
-  };
-}
-
 /**
  * Writes the entries of `groups`, `roles` and `users` as canonical JSON bytes
- * at depth 2, equal to `nestedJson(groupEntry(res, g), 2)` (and roleEntry,
- * userEntry): each list member and each permission member is one piece
+ * at depth 2, as canonical JSON of the entry objects SPEC §4 describes would
+ * be: each list member and each permission member is one piece
  * (`\n<indent>"id": value,`) copied from a pool; the comma after the last
  * member is taken back.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ChunkedBytes } from '../../src/emit/bytes.js';
 import { renderMatrixCsvBytes } from '../../src/emit/csv.js';
-import { groupEntry, matrixJson, MatrixJsonWriter, renderMatrixJson, renderMatrixJsonBytes, roleEntry, userEntry } from '../../src/emit/matrix-json.js';
+import { matrixJson, MatrixJsonWriter, renderMatrixJson, renderMatrixJsonBytes } from '../../src/emit/matrix-json.js';
 import { nestedJson } from '../../src/emit/json-stream.js';
 import type { EmitInput } from '../../src/emit/types.js';
 import { compareStrings } from '../../src/model/diagnostic.js';
@@ -161,9 +161,10 @@ describe('matrix.json', () => {
     expect(doc.roles.constructor.holders).toEqual(['constructor', 'isprototypeof']);
   });
 
-  it('writes each group, role and user entry byte for byte as nestedJson of the entry object', () => {
+  it('writes each group, role and user entry byte for byte as nestedJson of its entry in the naive document', () => {
     const input = emitInput(checkYaml(sharedAccessPolicy(60)));
     const res = input.result.resolution;
+    const naive = naiveMatrix(input) as Record<'users' | 'roles' | 'groups', Record<string, unknown>>;
     const writer = new MatrixJsonWriter(res);
     const decoder = new TextDecoder();
     const bytes = (write: (out: ChunkedBytes) => void): string => {
@@ -171,9 +172,9 @@ describe('matrix.json', () => {
       write(out);
       return out.finish().map((c) => decoder.decode(c)).join('');
     };
-    for (let u = 0; u < res.userIds.length; u++) expect(bytes((out) => writer.user(out, u))).toBe(nestedJson(userEntry(res, u), 2));
-    for (let r = 0; r < res.roleIds.length; r++) expect(bytes((out) => writer.role(out, r))).toBe(nestedJson(roleEntry(res, r), 2));
-    for (let g = 0; g < res.groupIds.length; g++) expect(bytes((out) => writer.group(out, g))).toBe(nestedJson(groupEntry(res, g), 2));
+    for (let u = 0; u < res.userIds.length; u++) expect(bytes((out) => writer.user(out, u))).toBe(nestedJson(naive.users[res.userIds[u]!], 2));
+    for (let r = 0; r < res.roleIds.length; r++) expect(bytes((out) => writer.role(out, r))).toBe(nestedJson(naive.roles[res.roleIds[r]!], 2));
+    for (let g = 0; g < res.groupIds.length; g++) expect(bytes((out) => writer.group(out, g))).toBe(nestedJson(naive.groups[res.groupIds[g]!], 2));
     expect(res.roleIds.length * res.groupIds.length).toBeGreaterThan(0);
   });
 });
