@@ -85,7 +85,6 @@ export interface SourceTextList {
  * what matrix.csv needs per user (tested to agree with sourcePrefixes).
  */
 export class SourceTexts {
-  private readonly groupRoles: readonly Int32Array[];
   private readonly groupHop: readonly string[];
   private readonly roleHop: readonly string[];
   /** Per group: hops from the user (0 = not reached) and the group before it on the chain (-1 for a direct group). */
@@ -96,14 +95,6 @@ export class SourceTexts {
   private readonly sourceGroup: Int32Array;
 
   constructor(private readonly res: Resolution) {
-    this.groupRoles = res.groupIds.map((id) => {
-      const out: number[] = [];
-      for (const ref of res.model.groups.get(id)!.roles) {
-        const r = res.roleIndex.get(ref.id);
-        if (r !== undefined) out.push(r);
-      }
-      return Int32Array.from(out);
-    });
     this.groupHop = res.groupIds.map((id) => `group:${id}`);
     this.roleHop = res.roleIds.map((id) => `role:${id}`);
     this.depth = new Int32Array(res.groupIds.length);
@@ -115,7 +106,7 @@ export class SourceTexts {
   /** User u's source roles and prefixes (empty for an inactive user or one with no active assignment or group role). */
   user(u: number): SourceTextList {
     const res = this.res;
-    const { depth, previous, sourceHops, sourceGroup, groupRoles } = this;
+    const { depth, previous, sourceHops, sourceGroup } = this;
     const user = res.model.users.get(res.userIds[u]!)!;
     const sources: number[] = [];
     const reached: number[] = [];
@@ -152,7 +143,8 @@ export class SourceTexts {
       }
       for (const g of reached) {
         const hops = depth[g]! + 1;
-        for (const r of groupRoles[g]!) {
+        // A group's roles in any order: they share the group's prefix, and sources are sorted below.
+        for (const r of res.groupRoles[g]!) {
           const existing = sourceHops[r]!;
           if (existing !== 0 && existing <= hops) continue;
           if (existing === 0) sources.push(r);
