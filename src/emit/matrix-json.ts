@@ -2,7 +2,7 @@ import { compareStrings } from '../model/diagnostic.js';
 import type { Resolution } from '../stages/resolve.js';
 import { groupRoleClosure } from './ids.js';
 import { BytePool, ChunkedBytes, copyPiece, decodeChunks } from './bytes.js';
-import { indent, nestedJson, streamObject } from './json-stream.js';
+import { indent, nestedJson } from './json-stream.js';
 import type { Artifact, ByteOptions, EmitInput } from './types.js';
 
 /** The `format` of matrix.json. */
@@ -37,10 +37,7 @@ export function* renderMatrixJsonBytes(input: EmitInput, options: ByteOptions = 
   out.text(`{\n  "asOf": ${JSON.stringify(res.asOf)},\n  "format": ${JSON.stringify(matrixFormat)},\n  "groups": `);
   yield* section(out, res.groupIds, (g) => writer.group(out, g));
   out.text(',\n  "permissions": ');
-  for (const text of streamObject(res.permissionIds.length, (p) => [res.permissionIds[p]!, permissionEntry(res, p)], 1)) {
-    out.text(text);
-    yield* out.drain();
-  }
+  yield* section(out, res.permissionIds, (p) => out.text(nestedJson(permissionEntry(res, p), 2)));
   out.text(',\n  "roles": ');
   yield* section(out, res.roleIds, (r) => writer.role(out, r));
   const files = input.result.files.map((f) => f.path).sort(compareStrings);
