@@ -202,6 +202,7 @@ export class ServiceNowMapping {
       } else if (active === undefined) acl.gone = `ACL \`${acl.name}\` whose \`active\` is not a boolean`;
     }
     const users = this.users.entities.filter((u) => u.gone === undefined);
+    for (const acl of this.acls.entities) if (acl.gone === undefined) acl.id = acl.key;
     this.name(this.users, users);
     this.name(this.roles, this.roles.entities);
     this.name(this.groups, this.groups.entities.filter((g) => g.gone === undefined));
