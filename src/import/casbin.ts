@@ -181,7 +181,9 @@ export async function importCasbin(modelFile: string, modelShown: string, policy
   for (const type of model.otherTypes) notes.push(`The model defines \`${type}\`, which is not modelled${otherTypeLines.has(type) ? ` (${otherTypeLines.get(type)} policy lines left out)` : ''}.`);
   const functions = [...new Set(model.matcher.match(/\b(?:keyMatch\d?|keyGet\d?|regexMatch|ipMatch|globMatch|[a-zA-Z]+Match\d?)\s*\(/g) ?? [])].map((f) => f.replace(/\s*\($/, ''));
   if (functions.length > 0) notes.push(`The matcher uses ${functions.sort(compareStrings).map((f) => `\`${f}\``).join(', ')}: object and action patterns were imported literally, as permission ids, not expanded.`);
-  if (!/^some\(where \(p\.eft == allow\)\)$/.test(model.effect.replace(/\s+/g, ' ').replace(/\( /g, '(')) && model.effect !== '') {
+  const effect = model.effect.replace(/\s+/g, '');
+  const modelled = ['some(where(p.eft==allow))', 'some(where(p.eft==allow))&&!some(where(p.eft==deny))', '!some(where(p.eft==deny))'];
+  if (effect !== '' && !modelled.includes(effect)) {
     notes.push(`The policy effect is \`${model.effect}\`; rolecall's is allow-unless-denied (a deny in any of a user's roles overrides every grant).`);
   }
   const direct = [...roleNames].filter((r) => pLines.some((p) => p.fields[sub] === r) && !gLines.some((g) => g.fields[1] === r)).sort(compareStrings);
