@@ -17,7 +17,27 @@ const lib = new URL('../lib/src/', import.meta.url);
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const report = (data) => process.stdout.write(JSON.stringify({ maxRssMB: peakRssMB(), ...data }) + '\n');
 
-if (mode === 'floor') {
+if (mode === 'import' || mode === 'drift') {
+  // node bench/child.mjs import EXPORT_DIR OUT     rolecall import servicenow EXPORT_DIR --out OUT --force (whole command)
+  // node bench/child.mjs drift EXPORT_DIR POLICY   rolecall drift --observed EXPORT_DIR --dir POLICY --format json (whole command)
+  const { main } = await import(new URL('cli.js', lib));
+  let stderr = '';
+  let stdout = '';
+  const io = { stdout: { write: (text) => (stdout += text.length < 10000 ? text : '') }, stderr: { write: (text) => (stderr += text) }, env: { NO_COLOR: '1' }, cwd: process.cwd() };
+  const args = mode === 'import' ? ['import', 'servicenow', dir, '--out', out, '--force'] : ['drift', '--observed', dir, '--dir', out, '--format', 'json', '--as-of', '2026-11-22'];
+  const started = performance.now();
+  const code = await main(args, io);
+  const ms = performance.now() - started;
+  let summary;
+  if (mode === 'drift') {
+    try {
+      summary = JSON.parse(stdout).summary;
+    } catch {
+      summary = undefined;
+    }
+  }
+  report({ mode, ms, processMs: performance.now(), code, stderr: stderr.trim().slice(0, 500), summary, stdout: mode === 'import' ? stdout.trim() : undefined });
+} else if (mode === 'floor') {
   const texts = policyFiles(dir).map((f) => readFileSync(f, 'utf8'));
   const start = performance.now();
   let nodes = 0;

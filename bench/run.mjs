@@ -17,6 +17,11 @@
 //                        compile also runs when html or diff is asked for (html
 //                        opens its output, diff is reported relative to it).
 //                        Skipped measurements show as - in the table.
+//                        import and drift (at S and M only: they generate a
+//                        ServiceNow instance of the size, bench/servicenow.mjs, into
+//                        bench/orgs/<size>-servicenow): rolecall import servicenow of its
+//                        CSV export, the parse floor of the imported policy, and rolecall
+//                        drift of the export against it (no drift expected).
 //
 // html: bench/html-open.mjs opens <out>/matrix.html (file://) in /usr/bin/chromium
 // (ROLECALL_CHROMIUM=PATH for another binary) through playwright-core and times
@@ -35,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { generate, policyFiles, sizes } from './generate.mjs';
 import { makeDiffHead } from './diff-head.mjs';
+import { generateServiceNow } from './servicenow.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -42,12 +48,12 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: 'S,M,L' },
     out: { type: 'string', default: path.join(here, 'results.md') },
     'casbin-sample': { type: 'string', default: '300' },
-    only: { type: 'string', default: 'floor,check,compile,html,diff,casbin' },
+    only: { type: 'string', default: 'floor,check,compile,html,diff,casbin,import,drift' },
     runs: { type: 'string', default: '3' },
   },
 });
 const repeats = Math.max(1, Number.parseInt(values.runs, 10) || 1);
-const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'casbin'];
+const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'casbin', 'import', 'drift'];
 const only = new Set(values.only.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean));
 for (const m of only) {
   if (measurements.includes(m)) continue;
@@ -188,6 +194,28 @@ for (const size of wanted) {
   }
 }
 
+const importRows = [];
+if (want('import') || want('drift')) {
+  for (const size of wanted.filter((size) => size !== 'L')) {
+    const exportDir = path.join(here, 'orgs', `${size}-servicenow`);
+    process.stderr.write(`bench ${size}: generating the ServiceNow export\n`);
+    await generateServiceNow(size, exportDir, { format: 'csv' });
+    const exportBytes = readdirSync(exportDir).filter((f) => f.endsWith('.csv')).reduce((n, f) => n + statSync(path.join(exportDir, f)).size, 0);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), `rolecall-bench-import-${size}-`));
+    try {
+      const policy = path.join(tmp, 'policy');
+      process.stderr.write(`bench ${size}: import\n`);
+      const imported = run([path.join(here, 'child.mjs'), 'import', exportDir, policy]);
+      process.stderr.write(`bench ${size}: parse floor of the imported policy\n`);
+      const floor = run([path.join(here, 'child.mjs'), 'floor', policy]);
+      const drift = want('drift') ? (process.stderr.write(`bench ${size}: drift\n`), run([path.join(here, 'child.mjs'), 'drift', exportDir, policy])) : undefined;
+      importRows.push({ size, exportBytes, policyBytes: dirBytes(policy), imported, floor, drift });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const yesNo = (matches) => (matches === true ? 'yes' : '**no**');
 const runNotes = rows.flatMap((r) => {
@@ -246,6 +274,22 @@ const lines = [
   ...(casbinNotes.length ? ['## casbin baseline', '', ...casbinNotes, ''] : []),
   ...(htmlDetails.length ? ['## matrix.html in headless Chromium', '', ...htmlDetails, ''] : []),
   ...(diffDetails.length ? ['## diff with one changed file', '', ...diffDetails, ''] : []),
+  ...(importRows.length
+    ? [
+        '## import and drift (ServiceNow export, CSV)',
+        '',
+        'bench/servicenow.mjs generates a seeded instance at the size (nested groups, role containment, inherited sys_user_has_role rows as the instance resolves them, inactive and external users, ACLs) and its CSV export. `import`: `rolecall import servicenow EXPORT --out POLICY --force`; floor: `yaml` parseDocument over the imported policy; `drift`: `rolecall drift --observed EXPORT --dir POLICY --format json` (the whole commands, in-process, timed like diff).',
+        '',
+        '| org | export CSV | imported YAML | floor s | import s | import / floor | import peak RSS MB | drift s | drift / floor | drift peak RSS MB | drift found |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+        ...importRows.map((r) => {
+          const d = r.drift;
+          const found = d ? (d.summary ? `${d.summary.unexpected} unexpected, ${d.summary.missing} missing, ${d.summary.users} users` : `exit ${d.code}: ${d.stderr}`) : '-';
+          return `| ${r.size} | ${mb(r.exportBytes)} MB | ${mb(r.policyBytes)} MB | ${s(r.floor.ms)} | ${r.imported.code === 0 ? s(r.imported.ms) : `exit ${r.imported.code}`} | ${(r.imported.ms / r.floor.ms).toFixed(2)} | ${r.imported.maxRssMB} | ${d ? s(d.ms) : '-'} | ${d ? (d.ms / r.floor.ms).toFixed(2) : '-'} | ${d ? d.maxRssMB : '-'} | ${found} |`;
+        }),
+        '',
+      ]
+    : []),
   '## Compile stages',
   '',
   ...details,

@@ -45,6 +45,18 @@ const commands: Record<string, Command> = {
     options: { ...common, dir: { type: 'string' }, format: { type: 'string' } },
     run: async (values, positionals, io) => (await import('./cli/explain.js')).explainCommand(values, positionals, io),
   },
+  import: {
+    summary: 'write a policy from a live system (a ServiceNow export, a casbin policy)',
+    usage: 'rolecall import servicenow EXPORT_DIR --out POLICY_DIR [--force] [--schema REF] | rolecall import casbin MODEL.conf POLICY.csv --out POLICY_DIR [--force]',
+    options: { ...common, out: { type: 'string' }, force: { type: 'boolean' }, schema: { type: 'string' } },
+    run: async (values, positionals, io) => (await import('./cli/import.js')).importCommand(values, positionals, io),
+  },
+  drift: {
+    summary: 'what the live system grants that the policy does not, and the other way round',
+    usage: 'rolecall drift --observed PATH [--dir DIR] [--scope managed|authoritative] [--format text|json|md] [--out FILE] [--as-of DATE]',
+    options: { ...common, observed: { type: 'string' }, dir: { type: 'string' }, scope: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+    run: async (values, positionals, io) => (await import('./cli/drift.js')).driftCommand(values, positionals, io),
+  },
   'who-can': {
     summary: 'the users who hold a permission, and through which roles',
     usage: 'rolecall who-can PERMISSION [--scope S] [--dir DIR] [--format text|json] [--as-of DATE]',

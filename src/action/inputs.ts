@@ -22,6 +22,8 @@ export interface ActionInputs {
   /** The artifact directory, as given (relative to `workspace` unless absolute). */
   readonly out: string;
   readonly asOf: string;
+  /** What the live system shows, for drift (a ServiceNow export directory or a CSV file), or undefined. */
+  readonly observed: string | undefined;
   /** The directory relative paths start from and shown paths are relative to (`GITHUB_WORKSPACE`, else the cwd). */
   readonly workspace: string;
 }
@@ -58,6 +60,7 @@ export function readInputs(getInput: InputReader, env: Readonly<Record<string, s
     failOn: failOnText as FailOn,
     out,
     asOf: asOfText === '' ? today() : asOfText,
+    observed: nonEmpty(getInput('observed')),
     workspace,
   };
 }

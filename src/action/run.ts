@@ -8,6 +8,8 @@ import { UsageError } from '../cli/io.js';
 import { writeAtomically, writeFileAtomically, type OutputFile } from '../cli/write.js';
 import { checkPolicy, type CheckResult } from '../compile.js';
 import { formatDiff, formatDiffJson, runDiffSides, type DiffReport } from '../diff/index.js';
+import { compareAccess, driftCount, effectivePolicy, formatDrift, readObserved, type DriftReport } from '../drift/index.js';
+import { defaultTableLimits } from '../import/table.js';
 import { reportInput } from '../report/input.js';
 import { formatSarif } from '../report/sarif.js';
 import { displayPath, InputError, loadPolicyDirectory } from '../stages/load.js';
@@ -16,7 +18,7 @@ import { shouldFail, type ActionInputs, type FailOn } from './inputs.js';
 import { jobSummary, maxSummaryBytes, type JobSummaryInput } from './summary.js';
 
 /** File names the Action writes next to the artifact directory (in its parent), never inside it. */
-export const sideFileNames = { sarif: 'rolecall.sarif', diffMarkdown: 'rolecall-diff.md', diffJson: 'rolecall-diff.json' } as const;
+export const sideFileNames = { sarif: 'rolecall.sarif', diffMarkdown: 'rolecall-diff.md', diffJson: 'rolecall-diff.json', driftMarkdown: 'rolecall-drift.md', driftJson: 'rolecall-drift.json' } as const;
 
 /** Most findings listed in the step log (each as one plain line); the rest are counted. */
 export const maxLoggedFindings = 1000;
@@ -35,6 +37,8 @@ export interface ActionResult {
   readonly diffMarkdown: string;
   /** Absolute path of the SARIF log. */
   readonly sarif: string;
+  /** Differences between the policy and the `observed` input (0 without it). */
+  readonly drift: number;
   /** The one-line reason the step fails, or undefined. */
   readonly failure: string | undefined;
 }
@@ -58,7 +62,9 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
 
   const { head, report } = checkAndDiff(inputs);
   const counts = { errors: head.summary.errors, warnings: head.summary.warnings, escalations: report?.escalations.length ?? 0 };
-  const failure = failureReason(inputs.failOn, counts, report !== undefined);
+  const drift = inputs.observed === undefined ? undefined : await driftAgainst(head, inputs);
+  const driftTotal = drift === undefined ? 0 : driftCount(drift);
+  const failure = withDrift(failureReason(inputs.failOn, counts, report !== undefined), inputs.failOn, driftTotal);
 
   const ranked = rankFindings(head.diagnostics);
   const plan = planAnnotations(ranked);
@@ -91,8 +97,16 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
     writeTextFile(diffMarkdownFile, diffMarkdown);
   }
 
+  let driftMarkdown: string | undefined;
+  if (drift !== undefined) {
+    writeTextFile(path.join(sideDir, sideFileNames.driftJson), formatDrift(drift, 'json'));
+    driftMarkdown = formatDrift(drift, 'md');
+    writeTextFile(path.join(sideDir, sideFileNames.driftMarkdown), driftMarkdown);
+  }
+
   const result: ActionResult = {
     ...counts,
+    drift: driftTotal,
     matrix: written > 0 ? path.join(absoluteOut, 'matrix.json') : '',
     diffMarkdown: report !== undefined ? diffMarkdownFile : '',
     sarif: sarifFile,
@@ -104,6 +118,7 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
   core.setOutput('matrix', result.matrix);
   core.setOutput('diff-markdown', result.diffMarkdown);
   core.setOutput('sarif', result.sarif);
+  core.setOutput('drift', String(result.drift));
 
   await writeJobSummary({
     policyPath: shown(path.resolve(workspace, inputs.path)),
@@ -121,6 +136,7 @@ export async function runAction(inputs: ActionInputs): Promise<ActionResult> {
     sarifPath: shown(sarifFile),
     diffMarkdown,
     diffMarkdownPath: report === undefined ? undefined : shown(diffMarkdownFile),
+    driftMarkdown,
     logGroup: findingsGroup,
   });
 
@@ -153,6 +169,24 @@ function checkAndDiff(inputs: ActionInputs): { head: CheckResult; report: DiffRe
     const subject = inputs.baseSource === 'pull-request' ? "the pull request's base " : 'input `base`: ';
     throw new InputError(error.message.replace(/^--base /, subject).replace(/pass --base DIR/g, 'set the `base` input to a directory'));
   }
+}
+
+/** Compares the head policy with the `observed` input (drift, SPEC §10); bad observed input is an InputError naming the input. */
+async function driftAgainst(head: CheckResult, inputs: ActionInputs): Promise<DriftReport> {
+  try {
+    const { access, source } = await readObserved(inputs.observed!, { cwd: inputs.workspace, limits: defaultTableLimits });
+    return compareAccess(effectivePolicy(head), access, { asOf: inputs.asOf, scope: 'managed', policyPath: displayPath(path.resolve(inputs.workspace, inputs.path), inputs.workspace), source });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(`input \`observed\`: ${error.message.replace(/^--observed /, '')}`);
+  }
+}
+
+/** The failure reason with drift added: any drift fails the step unless `fail-on` is `never`. */
+export function withDrift(failure: string | undefined, failOn: FailOn, drift: number): string | undefined {
+  if (drift === 0 || failOn === 'never') return failure;
+  const text = `${drift} difference${drift === 1 ? '' : 's'} between the policy and the live system`;
+  return failure === undefined ? `${text} (fail-on: ${failOn})` : failure.replace(/ \(fail-on: /, ` and ${text} (fail-on: `);
 }
 
 /** The one-line reason the step fails under `fail-on`, or undefined. */

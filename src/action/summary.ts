@@ -36,6 +36,8 @@ export interface JobSummaryInput {
   /** The diff's PR-comment body (starting with the rolecall-diff marker), when there is a base. */
   readonly diffMarkdown: string | undefined;
   readonly diffMarkdownPath: string | undefined;
+  /** The drift report (md) against the `observed` input, when there is one. */
+  readonly driftMarkdown?: string | undefined;
   /** The name of the log group that lists the findings. */
   readonly logGroup: string;
 }
@@ -63,6 +65,14 @@ export function jobSummary(input: JobSummaryInput, budgetBytes: number = maxSumm
     } else {
       cuts.push(`the list of ${input.notEvaluated.length} rules not evaluated`);
     }
+  }
+
+  const drift = input.driftMarkdown === undefined ? '' : `${input.driftMarkdown.trimEnd()}\n\n`;
+  if (drift !== '') {
+    if (bytes(drift) <= available) {
+      parts.push(drift);
+      available -= bytes(drift);
+    } else cuts.push('the drift report (it is in rolecall-drift.md beside the SARIF file)');
   }
 
   const diff = input.diffMarkdown === undefined ? '' : `${input.diffMarkdown.trimEnd()}\n\n`;

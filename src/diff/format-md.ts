@@ -1,4 +1,5 @@
 import { escalationMarks, renamedFrom, escalationWhat, grantLabel, isEmpty, jsonCommand, kindLabels, pathAfterUser, plural, scopeLabel } from './format-common.js';
+import { cell, code, details, fillBudget, html, inline, type BudgetSection as Section } from '../report/markdown-budget.js';
 import type { DiffReport, DiffSide, Escalation, FindingChange, GroupChange, PermissionChange, RoleChange, UserChange } from './types.js';
 
 /** The hidden marker that starts every PR comment, so a workflow can update its comment instead of adding one. */
@@ -22,19 +23,6 @@ const maxListedIds = 50;
 /** Most lines of one role's unified diff. */
 const maxPatchLines = 80;
 
-/** One part of the comment: a heading, items added while they fit, a closing line. */
-interface Section {
-  readonly name: string;
-  readonly total: number;
-  readonly open: string;
-  readonly close: (shown: number) => string;
-  readonly items: () => Iterable<string>;
-  /** Share of the budget kept free for this section while earlier ones fill (it gets at most its real size). */
-  readonly floor: number;
-  /** Share of the budget this section may use at most. */
-  readonly cap: number;
-}
-
 /**
  * `--format md`: the body of a pull-request comment. The hidden marker, a
  * headline table of counts, the escalations, then users, roles, groups,
@@ -48,56 +36,7 @@ interface Section {
  */
 export function formatDiffMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
   const budget = options.budget ?? defaultCommentBudget;
-  const head = header(report);
-  const sections = buildSections(report);
-  const worstFooter = footer(report, sections.map((s) => ({ name: s.name, shown: s.total - 1, total: s.total })), budget, options.jsonPath);
-  let used = head.length;
-  const available = budget - worstFooter.length - 1;
-  const reserve = sections.map((s) => measure(s, Math.floor(s.floor * budget)));
-  const parts: string[] = [head];
-  const shownCounts: { name: string; shown: number; total: number }[] = [];
-  sections.forEach((section, i) => {
-    if (section.total === 0) return;
-    let reservedLater = 0;
-    for (let j = i + 1; j < sections.length; j++) reservedLater += reserve[j]!;
-    const limit = Math.min(available - reservedLater, used + Math.floor(section.cap * budget));
-    const closeMax = section.close(0).length;
-    let shown = 0;
-    const taken: string[] = [];
-    let size = section.open.length + closeMax;
-    if (used + size <= limit) {
-      for (const item of section.items()) {
-        if (used + size + item.length > limit) break;
-        taken.push(item);
-        size += item.length;
-        shown++;
-      }
-    }
-    shownCounts.push({ name: section.name, shown, total: section.total });
-    if (shown === 0) return;
-    const text = section.open + taken.join('') + section.close(shown);
-    parts.push(text);
-    used += text.length;
-  });
-  parts.push(footer(report, shownCounts, budget, options.jsonPath));
-  return parts.join('');
-}
-
-/**
- * Room to keep for a section while earlier ones fill: its opening and the
- * whole items that fit in `limit`, and always its first item (so every
- * section that has changes shows at least one when the budget allows).
- */
-function measure(section: Section, limit: number): number {
-  if (section.total === 0 || limit <= 0) return 0;
-  let size = section.open.length + section.close(0).length;
-  let first = true;
-  for (const item of section.items()) {
-    if (!first && size + item.length > limit) break;
-    size += item.length;
-    first = false;
-  }
-  return size;
+  return fillBudget(header(report), buildSections(report), (shown) => footer(report, shown, budget, options.jsonPath), budget);
 }
 
 function header(report: DiffReport): string {
@@ -271,11 +210,6 @@ function findingItem(f: FindingChange, how: 'introduced' | 'resolved'): string {
   return `- ${mark} ${how} **${f.severity}** ${code(f.rule)} on ${code(f.subject)}${f.target ? ` / ${code(f.target)}` : ''}: ${message(f.message)} (${inline(`${f.file}:${f.line}`)})${accepted}\n`;
 }
 
-/** A `<details>` block, blank lines around the body so GitHub renders its markdown, closed in every case. */
-function details(summary: string, body: string): string {
-  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>\n\n`;
-}
-
 function capLines(lines: readonly string[]): string {
   if (lines.length <= maxItemLines) return lines.join('\n');
   return [...lines.slice(0, maxItemLines), `- _…and ${(lines.length - maxItemLines).toLocaleString('en-US')} more (see the full report)_`].join('\n');
@@ -297,30 +231,6 @@ function fence(language: string, content: string): string {
 
 function sideText(side: DiffSide): string {
   return side.kind === 'git' && side.commit ? `${code(side.label)} (${code(side.commit.slice(0, 12))})` : code(side.label);
-}
-
-/** A code span that no content can break out of (ids are safe, file paths may not be). */
-function code(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
-/** Escapes text for HTML (inside `<summary>`). */
-function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Plain text on one line: no HTML tag or entity can start in it (`>` is harmless mid-line and stays readable). */
-function inline(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}
-
-/** A table cell: inline text with pipes escaped. */
-function cell(text: string): string {
-  return inline(text).replace(/\|/g, '\\|');
 }
 
 /**

@@ -128,4 +128,4 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /** The six outputs action.yml declares. */
-export const outputNames = ['errors', 'warnings', 'escalations', 'matrix', 'diff-markdown', 'sarif'] as const;
+export const outputNames = ['errors', 'warnings', 'escalations', 'matrix', 'diff-markdown', 'sarif', 'drift'] as const;

@@ -77,7 +77,7 @@ describe('action.yml', () => {
   });
 
   it('declares the inputs of SPEC §6 with their defaults', () => {
-    expect(Object.keys(manifest.inputs).sort()).toEqual(['as-of', 'base', 'fail-on', 'out', 'path']);
+    expect(Object.keys(manifest.inputs).sort()).toEqual(['as-of', 'base', 'fail-on', 'observed', 'out', 'path']);
     expect(manifest.inputs['path']!.default).toBe('policies');
     expect(manifest.inputs['base']!.default).toBe('');
     expect(manifest.inputs['fail-on']!.default).toBe('error');
