@@ -40,6 +40,8 @@ export interface RoleDef {
   readonly span: Span;
   readonly title?: string;
   readonly description?: string;
+  /** The user accountable for the role and its holders (reviews them in `rolecall review`). */
+  readonly owner?: Ref;
   readonly audience: Audience;
   readonly grants: readonly GrantRef[];
   readonly denies: readonly GrantRef[];

@@ -173,6 +173,7 @@ class Binder {
       span,
       ...opt('title', map && this.str(map, 'title')),
       ...opt('description', map && this.str(map, 'description')),
+      ...opt('owner', map && this.ref(map, 'owner')),
       audience: ((map && this.str(map, 'audience')) as Audience | undefined) ?? 'any',
       grants: map ? this.grants(map, 'grants') : [],
       denies: map ? this.grants(map, 'denies') : [],

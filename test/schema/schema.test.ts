@@ -389,6 +389,8 @@ const BAD_VALUES: BadCase[] = [
   ['role.deprecated.replacedBy', `${R}/deprecated/replacedBy`, 'Now Support Admin', 'pattern'],
   ['role.deprecated.reason', `${R}/deprecated/reason`, 5, 'type'],
   ['role.deprecated.reason', `${R}/deprecated/reason`, LONG, 'maxLength'],
+  ['role.owner', `${R}/owner`, 'Alice', 'pattern'],
+  ['role.owner', `${R}/owner`, ['alice'], 'type'],
 
   ['group', '/groups/csm-agents', ['bob'], 'type'],
   ['group.description', '/groups/csm-agents/description', 5, 'type'],
