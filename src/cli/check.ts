@@ -4,6 +4,7 @@ import { reportInput } from '../report/input.js';
 import { useColor } from '../report/color.js';
 import { loadPolicyDirectory } from '../stages/load.js';
 import { exitCodes, type CliIO } from './io.js';
+import { checkUsageAgainst, usageOption } from './usage.js';
 import { asOfOption, choiceOption, countOption, directoryArgument, loadLimitsOption } from './options.js';
 
 /** `rolecall check [dir]`: validate and lint; exit 1 on errors or too many warnings. */
@@ -12,8 +13,10 @@ export function checkCommand(values: Record<string, string | boolean | undefined
   const asOf = asOfOption(values['as-of']);
   const format = choiceOption('format', values['format'], Object.keys(formatters) as FormatName[], 'stylish');
   const maxWarnings = countOption('max-warnings', values['max-warnings']);
+  const usage = usageOption(values, io);
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
-  const result = checkPolicy(loaded, { asOf });
+  const result = checkPolicy(loaded, { asOf, ...(usage ? { usage } : {}) });
+  checkUsageAgainst(result, usage, io);
   io.stdout.write(formatters[format](reportInput(result, { color: useColor(io.env, io.stdout.isTTY) })));
   if (result.summary.errors > 0) return exitCodes.findings;
   if (maxWarnings !== undefined && result.summary.warnings > maxWarnings) {

@@ -3,6 +3,7 @@ import { audienceContainment } from './audience-containment.js';
 import { audienceMismatch } from './audience-mismatch.js';
 import { containmentCycle } from './containment-cycle.js';
 import { deprecatedRole } from './deprecated-role.js';
+import { dormantUser } from './dormant-user.js';
 import { duplicateDefinition } from './duplicate-definition.js';
 import { emptyGroup } from './empty-group.js';
 import { expiredAssignment } from './expired-assignment.js';
@@ -29,6 +30,7 @@ import type { Rule } from './types.js';
 import { undeclaredPrivilegedRole } from './undeclared-privileged-role.js';
 import { unknownReference } from './unknown-reference.js';
 import { unscopedGrant } from './unscoped-grant.js';
+import { unusedAccess } from './unused-access.js';
 import { unusedException } from './unused-exception.js';
 import { unusedPermission } from './unused-permission.js';
 import { unusedRole } from './unused-role.js';
@@ -36,7 +38,7 @@ import { userWithoutRole } from './user-without-role.js';
 import { wildcardGrant } from './wildcard-grant.js';
 import { yamlSyntax } from './yaml-syntax.js';
 
-/** Every rule, in the order SPEC §3 lists them. The one place rules are registered. */
+/** Every rule, in the order SPEC §3 lists them, then those of SPEC §12. The one place rules are registered. */
 export const rules: readonly Rule[] = [
   // structure
   yamlSyntax,
@@ -78,6 +80,9 @@ export const rules: readonly Rule[] = [
   standingPrivilege,
   tooManyRoles,
   externalWithoutSponsor,
+  // reviews, coverage and usage (SPEC §12)
+  unusedAccess,
+  dormantUser,
 ];
 
 /** Rules by id. */
