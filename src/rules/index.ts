@@ -2,6 +2,7 @@ import { assertionFailed } from './assertion-failed.js';
 import { audienceContainment } from './audience-containment.js';
 import { audienceMismatch } from './audience-mismatch.js';
 import { containmentCycle } from './containment-cycle.js';
+import { coverageBelowThreshold } from './coverage-below-threshold.js';
 import { deprecatedRole } from './deprecated-role.js';
 import { dormantUser } from './dormant-user.js';
 import { duplicateDefinition } from './duplicate-definition.js';
@@ -81,6 +82,7 @@ export const rules: readonly Rule[] = [
   tooManyRoles,
   externalWithoutSponsor,
   // reviews, coverage and usage (SPEC §12)
+  coverageBelowThreshold,
   unusedAccess,
   dormantUser,
 ];

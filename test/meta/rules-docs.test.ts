@@ -14,7 +14,7 @@ const specRuleIds = [
   'role-without-permissions', 'redundant-assignment', 'unused-role', 'unused-permission', 'empty-group', 'expired-exception',
   'unused-exception', 'assertion-failed', 'undeclared-privileged-role', 'standing-privilege', 'too-many-roles', 'external-without-sponsor',
   // SPEC §12
-  'unused-access', 'dormant-user',
+  'coverage-below-threshold', 'unused-access', 'dormant-user',
 ];
 
 const specDefaults: Record<string, string> = {
