@@ -39,6 +39,12 @@ const commands: Record<string, Command> = {
     options: { ...common, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'fail-on': { type: 'string' }, out: { type: 'string' }, 'json-path': { type: 'string' } },
     run: async (values, positionals, io) => (await import('./cli/diff.js')).diffCommand(values, positionals, io),
   },
+  review: {
+    summary: 'access-review packets per reviewer; `review apply` writes the decisions back',
+    usage: 'rolecall review [dir] --out DIR [--usage FILE] [--as-of DATE] | rolecall review apply DECISIONS.csv... [dir] [--dry-run] [--as-of DATE]',
+    options: { ...common, out: { type: 'string' }, usage: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    run: async (values, positionals, io) => (await import('./cli/review.js')).reviewCommand(values, positionals, io),
+  },
   explain: {
     summary: 'every path by which a user holds a permission, or why not',
     usage: 'rolecall explain USER [PERMISSION] [--dir DIR] [--format text|json] [--as-of DATE]',
