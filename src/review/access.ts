@@ -13,6 +13,9 @@ export class AccessView {
   private readonly roleLists: (readonly number[] | undefined)[] = [];
   private readonly closureLists: (readonly number[] | undefined)[] = [];
   private readonly membershipLists: (readonly number[] | undefined)[] = [];
+  /** The source prefixes of the user asked about last (packets ask about one user's roles in a row). */
+  private prefixUser = -1;
+  private prefixes: Map<number, Hop[]> | undefined;
 
   constructor(readonly resolution: Resolution) {}
 
@@ -131,6 +134,11 @@ export class AccessView {
     return this.resolution.granted(r);
   }
 
+  /** True when user `userId` is listed in group g's `members` (indexed for large groups). */
+  isDirectMember(g: number, userId: string): boolean {
+    return this.resolution.memberSpan(g, userId) !== undefined;
+  }
+
   /**
    * The effective roles a direct membership in group g gives: the roles of g
    * and of every group above it, with everything they contain; ascending.
@@ -161,7 +169,11 @@ export class AccessView {
 
   /** How user u holds role r by the shortest path (as `explain` and matrix.csv choose it), or undefined when u does not hold r. */
   roleHolding(u: number, r: number): RoleHolding | undefined {
-    const path = shortestRolePath(this.resolution, u, r);
+    if (this.prefixUser !== u) {
+      this.prefixUser = u;
+      this.prefixes = sourcePrefixes(this.resolution, u);
+    }
+    const path = shortestRolePath(this.resolution, u, r, this.prefixes);
     if (!path) return undefined;
     const hops = path.slice(1);
     const first = hops[0]!;

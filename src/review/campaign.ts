@@ -95,7 +95,7 @@ export function reviewCampaign(view: AccessView, usage?: UsageData): Campaign {
     }
     const b = builder(group.owner.id);
     b.groups.push(groupId);
-    for (const user of members) b.add(membershipRow(view, user, groupId, usage)!);
+    for (const user of members) b.add(membershipRow(view, user, groupId, usage, true)!);
   }
   const unownedPrivilegedRoles: string[] = [];
   for (let r = 0; r < view.roleIds.length; r++) {
@@ -149,10 +149,10 @@ export function scopeText(view: AccessView, roles: readonly number[]): string {
   return roles.map((r) => `role:${view.roleIds[r]!}`).join(' ');
 }
 
-function membershipRow(view: AccessView, userId: string, groupId: string, usage?: UsageData): PacketRow | undefined {
+function membershipRow(view: AccessView, userId: string, groupId: string, usage?: UsageData, listed = false): PacketRow | undefined {
   const g = view.group(groupId);
   const group = view.model.groups.get(groupId);
-  if (g === undefined || !group || !group.members.some((m) => m.id === userId) || !view.model.users.has(userId)) return undefined;
+  if (g === undefined || !group || !view.model.users.has(userId) || (!listed && !view.isDirectMember(g, userId))) return undefined;
   const roles = view.membershipRoles(g);
   const u = view.user(userId)!;
   return {
