@@ -149,6 +149,23 @@ export function scopeText(view: AccessView, roles: readonly number[]): string {
   return roles.map((r) => `role:${view.roleIds[r]!}`).join(' ');
 }
 
+/** Scope texts of memberships and roles, made once per group and role (many rows share them). */
+const scopeCache = new WeakMap<AccessView, Map<string, string>>();
+
+function cachedScope(view: AccessView, key: string, roles: () => readonly number[]): string {
+  let cache = scopeCache.get(view);
+  if (!cache) {
+    cache = new Map();
+    scopeCache.set(view, cache);
+  }
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = scopeText(view, roles());
+    cache.set(key, text);
+  }
+  return text;
+}
+
 function membershipRow(view: AccessView, userId: string, groupId: string, usage?: UsageData, listed = false): PacketRow | undefined {
   const g = view.group(groupId);
   const group = view.model.groups.get(groupId);
@@ -158,7 +175,7 @@ function membershipRow(view: AccessView, userId: string, groupId: string, usage?
   return {
     user: userId,
     access: `group:${groupId}`,
-    scope: scopeText(view, roles),
+    scope: cachedScope(view, `g${g}`, () => roles),
     via: `group:${groupId}`,
     expires: '',
     lastReviewed: group.reviewedAt ?? '',
@@ -183,7 +200,7 @@ function roleRow(view: AccessView, u: number, r: number, reason: RowReason, usag
   return {
     user: user.id,
     access: `role:${roleId}`,
-    scope: scopeText(view, view.closure(r)),
+    scope: cachedScope(view, `r${r}`, () => view.closure(r)),
     via: holding.via,
     expires: holding.assignment?.expires ?? '',
     lastReviewed: user.reviewedAt ?? '',
@@ -214,11 +231,10 @@ class PacketBuilder {
   }
 
   finish(): Packet {
-    let due: string | undefined;
-    for (const row of this.rows) {
-      const rowDue = row.lastReviewed === '' ? '' : addDays(row.lastReviewed, this.maxAgeDays);
-      if (due === undefined || compareStrings(rowDue, due) < 0) due = rowDue;
-    }
+    // The earliest last review gives the earliest due date.
+    let oldest: string | undefined;
+    for (const row of this.rows) if (oldest === undefined || compareStrings(row.lastReviewed, oldest) < 0) oldest = row.lastReviewed;
+    const due = oldest === undefined || oldest === '' ? oldest : addDays(oldest, this.maxAgeDays);
     return { reviewer: this.reviewer, rows: this.rows, groups: this.groups, roles: this.roles, sponsored: this.sponsored, ...(due === undefined ? {} : { due }) };
   }
 }

@@ -34,11 +34,14 @@ export function packetHtml(packet: Packet, campaign: Campaign, model: PolicyMode
     `<p>${packet.rows.length} ${packet.rows.length === 1 ? 'row' : 'rows'}, ${packet.rows.filter((r) => r.revocable).length} of them revocable here. ${dueText(packet, campaign)}</p>`,
   ];
   if (reviewer && reviewer.status === 'inactive') out.push(`<p class="warn">${escapeHtml(packet.reviewer)} is inactive: these rows need another reviewer.</p>`);
+  const gives = new Map<string, string>();
+  // A review older than this day is overdue.
+  const overdueBefore = addDays(campaign.asOf, -campaign.reviewMaxAgeDays);
   for (const section of sections) {
     const rows = packet.rows.filter((r) => r.reason === section.reason);
     if (rows.length === 0) continue;
     out.push(`<h2>${section.title} (${rows.length})</h2>`, `<p>${section.intro}</p>`, '<table>', `<thead><tr>${headings(campaign.usage)}</tr></thead>`, '<tbody>');
-    for (const row of rows) out.push(rowHtml(row, packet, campaign, model));
+    for (const row of rows) out.push(rowHtml(row, packet, campaign, model, gives, overdueBefore));
     out.push('</tbody>', '</table>');
   }
   if (packet.rows.length === 0) out.push('<p>Nothing to review: the groups and roles you own have no members or holders.</p>');
@@ -51,7 +54,7 @@ function headings(usage: boolean): string {
   return names.map((n) => `<th>${n}</th>`).join('');
 }
 
-function rowHtml(row: PacketRow, packet: Packet, campaign: Campaign, model: PolicyModel): string {
+function rowHtml(row: PacketRow, packet: Packet, campaign: Campaign, model: PolicyModel, givesCache: Map<string, string>, overdueBefore: string): string {
   const user = model.users.get(row.user);
   const who = [
     `<code>${escapeHtml(row.user)}</code>`,
@@ -60,8 +63,12 @@ function rowHtml(row: PacketRow, packet: Packet, campaign: Campaign, model: Poli
     user?.status === 'inactive' ? ' <span class="tag warn">inactive</span>' : '',
     row.user === packet.reviewer ? ' <span class="tag warn">your own access</span>' : '',
   ].join('');
-  const reviewed = row.lastReviewed === '' ? '<span class="warn">never</span>' : isOverdue(row.lastReviewed, campaign) ? `<span class="warn">${escapeHtml(row.lastReviewed)}</span>` : escapeHtml(row.lastReviewed);
-  const gives = row.scope.split(' ').filter(Boolean).map((r) => `<code>${escapeHtml(r.replace(/^role:/, ''))}</code>`).join(' ');
+  const reviewed = row.lastReviewed === '' ? '<span class="warn">never</span>' : row.lastReviewed < overdueBefore ? `<span class="warn">${escapeHtml(row.lastReviewed)}</span>` : escapeHtml(row.lastReviewed);
+  let gives = givesCache.get(row.scope);
+  if (gives === undefined) {
+    gives = row.scope.split(' ').filter(Boolean).map((r) => `<code>${escapeHtml(r.replace(/^role:/, ''))}</code>`).join(' ');
+    givesCache.set(row.scope, gives);
+  }
   const cells = [
     who,
     `<code>${escapeHtml(row.access)}</code>`,
@@ -80,10 +87,6 @@ function dueText(packet: Packet, campaign: Campaign): string {
   if (packet.due === '') return `Some of this access has <span class="warn">never been reviewed</span>: the review is due now.`;
   const overdue = packet.due < campaign.asOf;
   return `Reviews are due every ${campaign.reviewMaxAgeDays} days; the oldest review here is due ${overdue ? `<span class="warn">since ${escapeHtml(packet.due)}</span>` : `on ${escapeHtml(packet.due)}`}.`;
-}
-
-function isOverdue(lastReviewed: string, campaign: Campaign): boolean {
-  return addDays(lastReviewed, campaign.reviewMaxAgeDays) < campaign.asOf;
 }
 
 /** Text with `backticked` ids, escaped, the ids in <code>. */
