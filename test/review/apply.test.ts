@@ -25,6 +25,12 @@ describe('parseDecisions', () => {
     expect(rows.map((r) => [r.line, r.decision])).toEqual([[2, 'keep'], [3, ''], [4, 'revoke']]);
   });
 
+  it('reads what spreadsheets write: a byte-order mark, CRLF, quoted cells, a neutralised cell, the lastUsed column', () => {
+    const rows = parseDecisions('\ufeffuser,access,scope,via,expires,lastReviewed,decision,lastUsed\r\nbob,role:admin,"role:admin role:agent",role:admin,2027-01-31,2026-09-01,revoke,2026-11-02\r\n', 'd.csv');
+    expect(rows).toEqual([{ file: 'd.csv', line: 2, user: 'bob', access: 'role:admin', scope: 'role:admin role:agent', via: 'role:admin', expires: '2027-01-31', lastReviewed: '2026-09-01', decision: 'revoke' }]);
+    expect(parseDecisions("user,access,scope,via,expires,lastReviewed,decision\nbob,'-x,,,,,\n", 'd.csv')[0]!.access).toBe('-x');
+  });
+
   it.each([
     ['user,access,scope,via,expires,lastReviewed,decision,comment\n', 'd.csv:1: the header is `user,access,scope,via,expires,lastReviewed,decision,comment`, not a review packet\'s'],
     ['user,access,via,scope,expires,lastReviewed,decision\n', 'd.csv:1: the header is'],
