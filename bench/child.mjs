@@ -2,10 +2,12 @@
 //   node bench/child.mjs floor DIR            the parse floor (yaml parseDocument, uniqueKeys off, LineCounter)
 //   node bench/child.mjs compile DIR OUT      rolecall compile, with time per stage
 //   node bench/child.mjs check DIR            rolecall check, with time per stage
+//   node bench/child.mjs review DIR OUT       rolecall review DIR --out OUT (every review packet and index.md),
+//                                             the whole command through the CLI entry, like diff
 //   node bench/child.mjs diff BASE HEAD OUT   rolecall diff --base BASE --head HEAD --format json --out OUT,
 //                                             the whole command through the CLI entry (lib/src/cli.js main):
 //                                             reading and checking both sides, comparing, formatting, writing
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { policyFiles } from './generate.mjs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,6 +49,17 @@ if (mode === 'import' || mode === 'drift') {
     if (doc.contents) nodes++;
   }
   report({ mode, ms: performance.now() - start, files: texts.length, bytes: texts.reduce((n, t) => n + t.length, 0) });
+} else if (mode === 'review') {
+  // rolecall review DIR --out OUT through the CLI entry: load, check (structural rules), resolve, every packet and index.md, written atomically.
+  const { main } = await import(new URL('cli.js', lib));
+  let stderr = '';
+  let stdout = '';
+  const io = { stdout: { write: (text) => (stdout += text) }, stderr: { write: (text) => (stderr += text) }, env: { NO_COLOR: '1' }, cwd: process.cwd() };
+  const started = performance.now();
+  const code = await main(['review', dir, '--out', out, '--as-of', '2026-11-22'], io);
+  const ms = performance.now() - started;
+  const files = code === 0 ? readdirSync(out) : [];
+  report({ mode, ms, processMs: performance.now(), code, stderr: stderr.trim(), summary: stdout.split('\n')[0], files: files.length, bytes: files.reduce((n, f) => n + statSync(path.join(out, f)).size, 0) });
 } else if (mode === 'diff') {
   const headDir = out;
   const outFile = process.argv[5];

@@ -3,7 +3,8 @@
 // then measures in one run, each in a fresh process: the parse floor, rolecall
 // check and compile end to end (with time per stage and peak RSS), the compiled
 // matrix.html opening in headless Chromium, rolecall diff against a copy with
-// one changed file, and node-casbin computing the same matrix at S and M.
+// one changed file, rolecall review writing every access-review packet, and
+// node-casbin computing the same matrix at S and M.
 // Writes bench/results.md.
 //
 //   --sizes S,M,L        which organisations (default all three)
@@ -13,11 +14,11 @@
 //                        taking turns, and report the median run of each
 //                        (default 3; L runs once)
 //   --only LIST          run only these measurements, comma-separated, of
-//                        floor, check, compile, html, diff, casbin (default all);
-//                        compile also runs when html or diff is asked for (html
-//                        opens its output, diff is reported relative to it).
-//                        Skipped measurements show as - in the table.
-//                        import and drift (at S and M only: they generate a
+//                        floor, check, compile, html, diff, review, casbin, import,
+//                        drift (default all); compile also runs when html or diff
+//                        is asked for (html opens its output, diff is reported
+//                        relative to it). Skipped measurements show as - in the table.
+//                        import and drift run at S and M only (they generate a
 //                        ServiceNow instance of the size, bench/servicenow.mjs, into
 //                        bench/orgs/<size>-servicenow): rolecall import servicenow of its
 //                        CSV export, the parse floor of the imported policy, and rolecall
@@ -48,12 +49,12 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: 'S,M,L' },
     out: { type: 'string', default: path.join(here, 'results.md') },
     'casbin-sample': { type: 'string', default: '300' },
-    only: { type: 'string', default: 'floor,check,compile,html,diff,casbin,import,drift' },
+    only: { type: 'string', default: 'floor,check,compile,html,diff,review,casbin,import,drift' },
     runs: { type: 'string', default: '3' },
   },
 });
 const repeats = Math.max(1, Number.parseInt(values.runs, 10) || 1);
-const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'casbin', 'import', 'drift'];
+const measurements = ['floor', 'check', 'compile', 'html', 'diff', 'review', 'casbin', 'import', 'drift'];
 const only = new Set(values.only.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean));
 for (const m of only) {
   if (measurements.includes(m)) continue;
@@ -88,6 +89,7 @@ const rows = [];
 const details = [];
 const htmlDetails = [];
 const diffDetails = [];
+const reviewDetails = [];
 for (const size of wanted) {
   const dir = path.join(here, 'orgs', size);
   process.stderr.write(`bench ${size}: generating\n`);
@@ -100,6 +102,7 @@ for (const size of wanted) {
   let html;
   let diff;
   let diffChange;
+  let review;
   let runTimes;
   const tmp = mkdtempSync(path.join(os.tmpdir(), `rolecall-bench-${size}-`));
   try {
@@ -148,6 +151,10 @@ for (const size of wanted) {
       process.stderr.write(`bench ${size}: diff (${diffChange.file}: ${diffChange.user} gets ${diffChange.role})\n`);
       diff = run([path.join(here, 'child.mjs'), 'diff', dir, head, path.join(tmp, 'diff.json')]);
     }
+    if (want('review')) {
+      process.stderr.write(`bench ${size}: review\n`);
+      review = run([path.join(here, 'child.mjs'), 'review', dir, path.join(tmp, 'packets')]);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -159,7 +166,7 @@ for (const size of wanted) {
     process.stderr.write(`bench ${size}: casbin (getImplicitPermissionsForUser)\n`);
     casbinPlain = run([path.join(here, 'casbin.mjs'), dir, 'plain', size === 'S' ? '1000000' : values['casbin-sample']]);
   }
-  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, runTimes, outBytes, casbinIndex, casbinPlain, html, diff });
+  rows.push({ size, shape: sizes[size], bytes, floor, check, compile, runTimes, outBytes, casbinIndex, casbinPlain, html, diff, review });
   if (compile) {
     details.push(`### ${size}\n\n| stage | ms | RSS after (MB) |\n|---|---:|---:|\n${Object.entries(compile.stages)
       .map(([k, v]) => `| ${k} | ${Math.round(v)} | ${compile.rssMB?.[k] ?? ''} |`)
@@ -190,6 +197,15 @@ for (const size of wanted) {
         `${(diff.bytes ?? 0).toLocaleString('en-US')} bytes of JSON; ${counts}` +
         (compile ? `; compile ${Math.round(compile.ms)} ms, diff / compile ${(diff.ms / compile.ms).toFixed(2)}` : '') +
         `.${invalid}`,
+    );
+  }
+  if (review) {
+    reviewDetails.push(
+      review.code === 0
+        ? `- **${size}**: ${review.summary}; ${review.files.toLocaleString('en-US')} files, ${mb(review.bytes)} MB; ${Math.round(review.ms)} ms (process ${Math.round(review.processMs)} ms incl. start and imports), peak RSS ${review.maxRssMB} MB` +
+            (floor ? `; review / floor ${(review.ms / floor.ms).toFixed(2)}` : '') +
+            '.'
+        : `- **${size}**: exit ${review.code}: ${review.stderr}`,
     );
   }
 }
@@ -248,8 +264,10 @@ const lines = [
   'html: the compiled matrix.html opened (file://) in headless Chromium; seconds from page.goto until the table shows its first resolved row (browser launch not counted).',
   'diff: `rolecall diff --base ORG --head COPY --format json` where COPY has one more role assigned to one user (one changed file); in-process time of the whole command, timed like compile.',
   '',
-  '| org | perms / roles / groups / users | YAML | floor s | check s | compile s | compile / floor | peak RSS MB | artifacts | casbin s | casbin+index s | casbin+index / compile | matrix.html | html open s | diff s | diff / compile | diff peak RSS MB |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  'review: `rolecall review ORG --out DIR`, every access-review packet (CSV and HTML per reviewer) and index.md, through the CLI entry like diff; target: at most the parse floor.',
+  '',
+  '| org | perms / roles / groups / users | YAML | floor s | check s | compile s | compile / floor | peak RSS MB | artifacts | casbin s | casbin+index s | casbin+index / compile | matrix.html | html open s | diff s | diff / compile | diff peak RSS MB | review s | review / floor |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => {
     const shape = `${r.shape.permissions} / ${r.shape.roles} / ${r.shape.groups} / ${r.shape.users}`;
     const casbin = r.casbinPlain ? `${r.casbinPlain.extrapolated ? '~' : ''}${s(r.casbinPlain.ms)}` : '-';
@@ -267,7 +285,10 @@ const lines = [
     const diffS = r.diff ? (diffOk ? s(r.diff.ms) : `exit ${r.diff.code}`) : '-';
     const diffRatio = diffOk && r.compile ? (r.diff.ms / r.compile.ms).toFixed(2) : '-';
     const diffRss = r.diff ? r.diff.maxRssMB : '-';
-    return `| ${r.size} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} MB | ${floor} | ${check} | ${compile} | ${perFloor} | ${rss} | ${artifacts} | ${casbin} | ${index} | ${ratio} | ${htmlSize} | ${htmlOpen} | ${diffS} | ${diffRatio} | ${diffRss} |`;
+    const reviewOk = r.review && r.review.code === 0;
+    const reviewS = r.review ? (reviewOk ? s(r.review.ms) : `exit ${r.review.code}`) : '-';
+    const reviewRatio = reviewOk && r.floor ? (r.review.ms / r.floor.ms).toFixed(2) : '-';
+    return `| ${r.size} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} MB | ${floor} | ${check} | ${compile} | ${perFloor} | ${rss} | ${artifacts} | ${casbin} | ${index} | ${ratio} | ${htmlSize} | ${htmlOpen} | ${diffS} | ${diffRatio} | ${diffRss} | ${reviewS} | ${reviewRatio} |`;
   }),
   '',
   ...(runNotes.length ? ['## Runs', '', 'The table gives the median run of each; these are all of them, in order (floor, check and compile took turns).', '', ...runNotes, ''] : []),
@@ -290,6 +311,7 @@ const lines = [
         '',
       ]
     : []),
+  ...(reviewDetails.length ? ['## review packets', '', ...reviewDetails, ''] : []),
   '## Compile stages',
   '',
   ...details,

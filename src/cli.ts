@@ -22,15 +22,15 @@ const common = {
 const commands: Record<string, Command> = {
   check: {
     summary: 'validate and lint a policy',
-    usage: 'rolecall check [dir] [--format stylish|json] [--max-warnings N] [--as-of DATE]',
-    options: { ...common, format: { type: 'string' }, 'max-warnings': { type: 'string' } },
+    usage: 'rolecall check [dir] [--format stylish|json] [--max-warnings N] [--usage FILE] [--coverage] [--as-of DATE]',
+    options: { ...common, format: { type: 'string' }, 'max-warnings': { type: 'string' }, usage: { type: 'string' }, coverage: { type: 'boolean' } },
     // Commands load on use: `check` never pays for ts-morph, which only `compile` needs.
     run: async (values, positionals, io) => (await import('./cli/check.js')).checkCommand(values, positionals, io),
   },
   compile: {
     summary: 'check, then write the permission matrix and other artifacts',
-    usage: 'rolecall compile [dir] [--out DIR] [--check] [--as-of DATE]',
-    options: { ...common, out: { type: 'string' }, check: { type: 'boolean' } },
+    usage: 'rolecall compile [dir] [--out DIR] [--check] [--usage FILE] [--as-of DATE]',
+    options: { ...common, out: { type: 'string' }, check: { type: 'boolean' }, usage: { type: 'string' } },
     run: async (values, positionals, io) => (await import('./cli/compile.js')).compileCommand(values, positionals, io),
   },
   diff: {
@@ -38,6 +38,12 @@ const commands: Record<string, Command> = {
     usage: 'rolecall diff --base DIR|git:REF [--head DIR] [--format md|json|text] [--fail-on escalation|never] [--out FILE] [--json-path FILE] [--as-of DATE]',
     options: { ...common, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string' }, 'fail-on': { type: 'string' }, out: { type: 'string' }, 'json-path': { type: 'string' } },
     run: async (values, positionals, io) => (await import('./cli/diff.js')).diffCommand(values, positionals, io),
+  },
+  review: {
+    summary: 'access-review packets per reviewer; `review apply` writes the decisions back',
+    usage: 'rolecall review [dir] --out DIR [--usage FILE] [--as-of DATE] | rolecall review apply DECISIONS.csv... [dir] [--dry-run] [--as-of DATE]',
+    options: { ...common, out: { type: 'string' }, usage: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    run: async (values, positionals, io) => (await import('./cli/review.js')).reviewCommand(values, positionals, io),
   },
   explain: {
     summary: 'every path by which a user holds a permission, or why not',

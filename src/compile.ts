@@ -10,6 +10,7 @@ import type { LoadedPolicy } from './stages/load.js';
 import { defaultParseLimits, parseFile, type ParseLimits, type SyntaxProblem } from './stages/parse.js';
 import { resolve, type Resolution } from './stages/resolve.js';
 import { validateFile, type SchemaProblem } from './stages/validate.js';
+import type { UsageData } from './usage/usage.js';
 
 /** Options of one run of the pipeline. */
 export interface PipelineOptions {
@@ -28,6 +29,8 @@ export interface PipelineOptions {
    * mostly identical policies). Use one cache per set of parse limits.
    */
   readonly cache?: ParseCache;
+  /** Usage data (`--usage FILE`) for `unused-access` and `dormant-user`; without it they are listed as not evaluated. */
+  readonly usage?: UsageData;
 }
 
 /** The parse and schema results of one file, as kept in a ParseCache. */
@@ -126,7 +129,7 @@ export function checkPolicy(loaded: LoadedPolicy, options: PipelineOptions): Che
   const resolution = time('resolve', () => resolve(model, options.asOf));
 
   const rules = options.rules ?? allRules;
-  const context: RuleContext = { asOf: options.asOf, files, loadProblems: loaded.problems, syntaxProblems, schemaProblems, model, settings: model.settings, resolution };
+  const context: RuleContext = { asOf: options.asOf, files, loadProblems: loaded.problems, syntaxProblems, schemaProblems, model, settings: model.settings, resolution, ...(options.usage ? { usage: options.usage } : {}) };
   const diagnostics = time('rules', () => runRules(rules, context));
   return {
     files: loaded.files,

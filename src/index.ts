@@ -15,5 +15,12 @@ export { formatJson, diagnosticsDocument, type DiagnosticsDocument } from './rep
 export type { Diagnostic, Finding, Severity, Subject, Summary, NotEvaluated } from './model/diagnostic.js';
 export type * from './model/policy.js';
 export type { SourceFile, Span, Location } from './model/source.js';
+export { computeCoverage, type CoverageReport, type CoverageCount, type Holding } from './coverage/coverage.js';
+export { parseUsage, type UsageData, type UsageKind } from './usage/usage.js';
+export { AccessView } from './review/access.js';
+export { reviewCampaign, type Campaign, type Packet, type PacketRow } from './review/campaign.js';
+export { parseDecisions, type DecisionRow, type Decision } from './review/decisions.js';
+export { planDecisions, type ApplyPlan, type Refusal } from './review/apply.js';
+export { applyYamlEdits, type YamlEdit } from './review/yaml-edit.js';
 export { main } from './cli.js';
 export { version } from './version.js';

@@ -9,6 +9,7 @@ import { backgroundUnavailable, writeCsvInBackground } from '../emit/background.
 import { AccessCounter } from '../emit/html.js';
 import { loadPolicyDirectory } from '../stages/load.js';
 import { exitCodes, UsageError, type CliIO } from './io.js';
+import { checkUsageAgainst, usageOption } from './usage.js';
 import { asOfOption, directoryArgument, loadLimitsOption } from './options.js';
 import { compareWithDirectory, writeAtomically, type OutputFile } from './write.js';
 
@@ -38,8 +39,10 @@ export async function compileCommand(values: Record<string, string | boolean | u
   if (absoluteDir === absoluteOut || absoluteDir.startsWith(absoluteOut + path.sep)) {
     throw new UsageError(`--out \`${out}\` contains the policy directory \`${dir}\`: compiling would replace the policy; choose another --out`);
   }
+  const usage = usageOption(values, io);
   const loaded = loadPolicyDirectory(dir, { cwd: io.cwd, limits: loadLimitsOption(values) });
-  const result = checkPolicy(loaded, { asOf });
+  const result = checkPolicy(loaded, { asOf, ...(usage ? { usage } : {}) });
+  checkUsageAgainst(result, usage, io);
   const color = useColor(io.env, io.stdout.isTTY);
   const visible = result.diagnostics.filter((d) => !d.suppressed);
   if (visible.length > 0 || result.notEvaluated.length > 0) {

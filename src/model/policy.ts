@@ -40,6 +40,8 @@ export interface RoleDef {
   readonly span: Span;
   readonly title?: string;
   readonly description?: string;
+  /** The user accountable for the role and its holders (reviews them in `rolecall review`). */
+  readonly owner?: Ref;
   readonly audience: Audience;
   readonly grants: readonly GrantRef[];
   readonly denies: readonly GrantRef[];
@@ -130,6 +132,15 @@ export interface ExceptionDef {
   readonly expires: string;
 }
 
+/** The kinds of things assertion coverage counts (`settings.coverage` keys). */
+export type CoverageKind = 'roles' | 'permissions' | 'separationOfDuties' | 'privilegedHolders';
+
+/** A `settings.coverage` threshold: the least percentage, and where it is written. */
+export interface CoverageThreshold {
+  readonly percent: number;
+  readonly span: Span;
+}
+
 /** Policy-wide settings with defaults applied. */
 export interface Settings {
   readonly span?: Span;
@@ -137,16 +148,22 @@ export interface Settings {
   readonly privilegedMaxHolders: number;
   readonly maxRolesPerUser: number;
   readonly maxNewHolders: number;
+  /** `unused-access` / `dormant-user`: access not used for more than this many days (SPEC §12, default 90). */
+  readonly unusedAfterDays: number;
+  /** `settings.coverage`: the least assertion coverage per kind, for `coverage-below-threshold` (none by default). */
+  readonly coverage: ReadonlyMap<CoverageKind, CoverageThreshold>;
   readonly rules: ReadonlyMap<string, RuleLevel>;
   readonly exceptions: readonly ExceptionDef[];
 }
 
-/** Defaults from SPEC §3. */
+/** Defaults from SPEC §3 and §12. */
 export const defaultSettings: Settings = {
   reviewMaxAgeDays: 90,
   privilegedMaxHolders: 5,
   maxRolesPerUser: 8,
   maxNewHolders: 10,
+  unusedAfterDays: 90,
+  coverage: new Map(),
   rules: new Map(),
   exceptions: [],
 };

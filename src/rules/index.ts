@@ -2,7 +2,9 @@ import { assertionFailed } from './assertion-failed.js';
 import { audienceContainment } from './audience-containment.js';
 import { audienceMismatch } from './audience-mismatch.js';
 import { containmentCycle } from './containment-cycle.js';
+import { coverageBelowThreshold } from './coverage-below-threshold.js';
 import { deprecatedRole } from './deprecated-role.js';
+import { dormantUser } from './dormant-user.js';
 import { duplicateDefinition } from './duplicate-definition.js';
 import { emptyGroup } from './empty-group.js';
 import { expiredAssignment } from './expired-assignment.js';
@@ -29,6 +31,7 @@ import type { Rule } from './types.js';
 import { undeclaredPrivilegedRole } from './undeclared-privileged-role.js';
 import { unknownReference } from './unknown-reference.js';
 import { unscopedGrant } from './unscoped-grant.js';
+import { unusedAccess } from './unused-access.js';
 import { unusedException } from './unused-exception.js';
 import { unusedPermission } from './unused-permission.js';
 import { unusedRole } from './unused-role.js';
@@ -36,7 +39,7 @@ import { userWithoutRole } from './user-without-role.js';
 import { wildcardGrant } from './wildcard-grant.js';
 import { yamlSyntax } from './yaml-syntax.js';
 
-/** Every rule, in the order SPEC §3 lists them. The one place rules are registered. */
+/** Every rule, in the order SPEC §3 lists them, then those of SPEC §12. The one place rules are registered. */
 export const rules: readonly Rule[] = [
   // structure
   yamlSyntax,
@@ -78,6 +81,10 @@ export const rules: readonly Rule[] = [
   standingPrivilege,
   tooManyRoles,
   externalWithoutSponsor,
+  // reviews, coverage and usage (SPEC §12)
+  coverageBelowThreshold,
+  unusedAccess,
+  dormantUser,
 ];
 
 /** Rules by id. */

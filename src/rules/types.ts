@@ -5,6 +5,7 @@ import type { LoadProblem } from '../stages/load.js';
 import type { SyntaxProblem } from '../stages/parse.js';
 import type { Resolution } from '../stages/resolve.js';
 import type { SchemaProblem } from '../stages/validate.js';
+import type { UsageData } from '../usage/usage.js';
 
 /** Which part of the pipeline a rule needs: rules on effective access cannot run on broken parts. */
 export type RuleStage = 'syntax' | 'schema' | 'model' | 'resolution' | 'exceptions';
@@ -16,6 +17,8 @@ export interface RuleMeta {
   readonly description: string;
   readonly severity: Severity;
   readonly stage: RuleStage;
+  /** Input besides the policy the rule needs (`usage`: `--usage FILE`); without it the rule does not run and is listed as not evaluated. */
+  readonly needs?: 'usage';
 }
 
 /** Everything a rule may read. Rules never read configuration for severity or positions. */
@@ -28,6 +31,8 @@ export interface RuleContext {
   readonly model: PolicyModel;
   readonly settings: Settings;
   readonly resolution: Resolution;
+  /** Usage data (`--usage FILE`), for the rules that need it. */
+  readonly usage?: UsageData;
   /** For exception-stage rules: how many findings each exception matched. */
   readonly exceptionMatches?: ReadonlyMap<ExceptionDef, number>;
 }

@@ -41,6 +41,7 @@ export const unknownReference: Rule = {
     for (const role of model.roles.values()) {
       const owner: Subject = { kind: 'role', id: role.id };
       const name = `role \`${role.id}\``;
+      if (role.owner) check('user', role.owner, owner, `${name} is owned by`);
       for (const grant of role.grants) checkGrant(grant, owner, `${name} grants`);
       for (const deny of role.denies) checkGrant(deny, owner, `${name} denies`);
       refs('role', role.contains, owner, `${name} contains`);

@@ -6,6 +6,8 @@ import {
   type Assertion,
   type Assignment,
   type Audience,
+  type CoverageKind,
+  type CoverageThreshold,
   type DefinitionKind,
   type DuplicateDefinition,
   type ExceptionDef,
@@ -25,6 +27,8 @@ import {
 } from '../model/policy.js';
 import type { SourceFile, Span } from '../model/source.js';
 import type { SchemaProblem } from './validate.js';
+
+const coverageKinds: readonly CoverageKind[] = ['roles', 'permissions', 'separationOfDuties', 'privilegedHolders'];
 
 const definitionSections: ReadonlyMap<string, DefinitionKind> = new Map([
   ['permissions', 'permission'],
@@ -173,6 +177,7 @@ class Binder {
       span,
       ...opt('title', map && this.str(map, 'title')),
       ...opt('description', map && this.str(map, 'description')),
+      ...opt('owner', map && this.ref(map, 'owner')),
       audience: ((map && this.str(map, 'audience')) as Audience | undefined) ?? 'any',
       grants: map ? this.grants(map, 'grants') : [],
       denies: map ? this.grants(map, 'denies') : [],
@@ -290,12 +295,23 @@ class Binder {
         exceptions.push({ span: this.span(item), rule, subject, reason, approvedBy, expires, ...opt('target', this.str(item, 'target')) });
       });
     }
+    const coverage = new Map<CoverageKind, CoverageThreshold>();
+    const coveragePair = map && this.child(map, 'coverage');
+    if (coveragePair?.value.kind === 'map' && ok('coverage')) {
+      for (const entry of coveragePair.value.pairs) {
+        const kind = coverageKinds.find((k) => k === entry.name);
+        const percent = entry.value.kind === 'scalar' ? entry.value.value : undefined;
+        if (kind && typeof percent === 'number' && ok('coverage', kind)) coverage.set(kind, { percent, span: this.span(entry.value) });
+      }
+    }
     this.settings = {
       span,
       reviewMaxAgeDays: number('reviewMaxAgeDays') ?? defaultSettings.reviewMaxAgeDays,
       privilegedMaxHolders: number('privilegedMaxHolders') ?? defaultSettings.privilegedMaxHolders,
       maxRolesPerUser: number('maxRolesPerUser') ?? defaultSettings.maxRolesPerUser,
       maxNewHolders: number('maxNewHolders') ?? defaultSettings.maxNewHolders,
+      unusedAfterDays: number('unusedAfterDays') ?? defaultSettings.unusedAfterDays,
+      coverage,
       rules,
       exceptions,
     };

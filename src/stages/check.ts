@@ -23,7 +23,7 @@ export function runRules(rules: readonly Rule[], context: RuleContext): Diagnost
     diagnostics.push(toDiagnostic(rule.meta.id, severity, finding, exception));
   };
   for (const rule of rules) {
-    if (rule.meta.stage === 'exceptions' || levels.get(rule.meta.id) === 'off') continue;
+    if (rule.meta.stage === 'exceptions' || levels.get(rule.meta.id) === 'off' || missingInput(rule, context)) continue;
     for (const finding of rule.check(context)) report(rule, finding);
   }
   const withMatches: RuleContext = { ...context, exceptionMatches: matches };
@@ -60,11 +60,25 @@ function toDiagnostic(rule: string, severity: Severity, finding: Finding, except
   };
 }
 
+/** True when a rule needs input the run does not have (usage data without `--usage`). */
+function missingInput(rule: Rule, context: RuleContext): boolean {
+  return rule.meta.needs === 'usage' && context.usage === undefined;
+}
+
 /**
  * Which rules could not run on all of the policy: every rule past the stage
- * that failed, naming the parts it skipped. Never a silent pass.
+ * that failed, naming the parts it skipped, and the rules whose input is
+ * missing (usage data). Never a silent pass.
  */
 export function notEvaluated(rules: readonly Rule[], context: RuleContext): NotEvaluated[] {
+  const levels = context.settings.rules;
+  const withoutInput = rules
+    .filter((rule) => missingInput(rule, context) && levels.get(rule.meta.id) !== 'off')
+    .map((rule) => ({ rule: rule.meta.id, reason: 'not evaluated without usage data (pass `--usage FILE`)' }));
+  return [...partsNotEvaluated(rules, context), ...withoutInput];
+}
+
+function partsNotEvaluated(rules: readonly Rule[], context: RuleContext): NotEvaluated[] {
   const parts: string[] = [];
   for (const parsed of context.files) {
     if (parsed.root === undefined && parsed.file.text.trim() !== '') parts.push(`\`${parsed.file.path}\` (could not be parsed)`);
@@ -79,6 +93,6 @@ export function notEvaluated(rules: readonly Rule[], context: RuleContext): NotE
   const shown = parts.length > 5 ? `${parts.slice(0, 5).join(', ')} and ${parts.length - 5} more` : parts.join(', ');
   const levels = context.settings.rules;
   return rules
-    .filter((rule) => rule.meta.stage !== 'syntax' && rule.meta.stage !== 'schema' && levels.get(rule.meta.id) !== 'off')
+    .filter((rule) => rule.meta.stage !== 'syntax' && rule.meta.stage !== 'schema' && levels.get(rule.meta.id) !== 'off' && !missingInput(rule, context))
     .map((rule) => ({ rule: rule.meta.id, reason: `not evaluated on ${shown}` }));
 }

@@ -14,3 +14,8 @@ export function daysBetween(from: string, to: string): number {
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** The date `days` days after `date` (both `YYYY-MM-DD`, UTC calendar days). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,6 +1,7 @@
 import { checkPolicy, type CheckResult } from '../../src/compile.js';
 import type { Rule } from '../../src/rules/types.js';
 import type { SourceFile } from '../../src/model/source.js';
+import { parseUsage } from '../../src/usage/usage.js';
 
 /** The as-of date every test uses unless it says otherwise. */
 export const testAsOf = '2026-11-22';
@@ -15,14 +16,18 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 
 /**
  * Checks an in-memory policy: `files` maps paths (as shown in findings) to YAML
- * text; a single string is one file called `policy.yaml`.
+ * text; a single string is one file called `policy.yaml`. `usage` is the text
+ * of a usage CSV (read as `usage.csv`).
  */
-export function checkYaml(files: string | Record<string, string>, options: { asOf?: string; rules?: readonly Rule[] } = {}): CheckResult {
+export function checkYaml(files: string | Record<string, string>, options: { asOf?: string; rules?: readonly Rule[]; usage?: string } = {}): CheckResult {
   const map = typeof files === 'string' ? { 'policy.yaml': files } : files;
   const sources: SourceFile[] = Object.keys(map)
     .sort()
     .map((path) => ({ path, text: map[path]! }));
-  return checkPolicy({ files: sources, problems: [] }, { asOf: options.asOf ?? testAsOf, ...(options.rules ? { rules: options.rules } : {}) });
+  return checkPolicy(
+    { files: sources, problems: [] },
+    { asOf: options.asOf ?? testAsOf, ...(options.rules ? { rules: options.rules } : {}), ...(options.usage !== undefined ? { usage: parseUsage(options.usage, 'usage.csv') } : {}) },
+  );
 }
 
 /** A compact view of a finding for assertions: `rule file:line:column subject`. */

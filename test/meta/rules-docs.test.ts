@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules, rulesById } from '../../src/rules/index.js';
 import { root } from '../helpers/cli.js';
-import { checkYaml } from '../helpers/policy.js';
+import { checkYaml as checkPolicyText } from '../helpers/policy.js';
 
 /** Every rule id of SPEC §3, in its order (copied from the contract: a change there must show up here). */
 const specRuleIds = [
@@ -13,6 +13,8 @@ const specRuleIds = [
   'privilege-escalation', 'high-risk-external', 'unscoped-grant', 'wildcard-grant', 'stale-review', 'deprecated-role',
   'role-without-permissions', 'redundant-assignment', 'unused-role', 'unused-permission', 'empty-group', 'expired-exception',
   'unused-exception', 'assertion-failed', 'undeclared-privileged-role', 'standing-privilege', 'too-many-roles', 'external-without-sponsor',
+  // SPEC §12
+  'coverage-below-threshold', 'unused-access', 'dormant-user',
 ];
 
 const specDefaults: Record<string, string> = {
@@ -20,6 +22,7 @@ const specDefaults: Record<string, string> = {
   'stale-review': 'warning', 'deprecated-role': 'warning', 'role-without-permissions': 'warning', 'expired-exception': 'warning',
   'undeclared-privileged-role': 'warning', 'external-without-sponsor': 'warning', 'redundant-assignment': 'info', 'unused-role': 'info',
   'unused-permission': 'info', 'empty-group': 'info', 'unused-exception': 'info', 'standing-privilege': 'info', 'too-many-roles': 'info',
+  'unused-access': 'info', 'dormant-user': 'warning',
 };
 
 /** Fenced blocks of a docs page with the given info string (`yaml failing`). */
@@ -69,6 +72,9 @@ describe('docs examples produce exactly the findings they claim', () => {
     const page = readFileSync(path.join(root, 'docs/rules', `${id}.md`), 'utf8');
     const failing = blocks(page, 'yaml failing');
     const passing = blocks(page, 'yaml passing');
+    // Rules that need usage data show it in a ```csv usage block.
+    const [usage] = blocks(page, 'csv usage');
+    const checkYaml = (text: string) => checkPolicyText(text, usage === undefined ? {} : { usage });
     expect(failing.length + passing.length).toBeGreaterThan(0);
     for (const example of failing) {
       const result = checkYaml(example);

@@ -64,7 +64,7 @@ describe('unknown-reference', () => {
     expect(result.map((f) => f.message)).toEqual([expect.stringContaining('`case.*` matches no declared permission')]);
   });
 
-  it('checks every kind of reference: sponsor, subgroups, requires, excludes, assignableBy, replacedBy, owner, SoD, assertions, exceptions', () => {
+  it('checks every kind of reference: sponsor, subgroups, requires, excludes, assignableBy, replacedBy, group and role owners, SoD, assertions, exceptions', () => {
     const result = run(yaml`
       permissions:
         p.read: {}
@@ -75,6 +75,7 @@ describe('unknown-reference', () => {
           excludes: [x2]
           assignableBy: [x3]
           deprecated: { replacedBy: x4 }
+          owner: nobody2
       groups:
         g: { owner: nobody, subgroups: [x5] }
       users:
@@ -90,6 +91,6 @@ describe('unknown-reference', () => {
           - { rule: sod-conflict, subject: "user:ghost4", reason: r, approvedBy: ghost5, expires: 2027-01-01 }
     `);
     const targets = result.map((f) => f.message.match(/`([^`]+)`, which is not defined/)?.[1]).sort();
-    expect(targets).toEqual(['ghost', 'ghost2', 'ghost3', 'ghost4', 'ghost5', 'nobody', 'p.nope', 'p.write', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+    expect(targets).toEqual(['ghost', 'ghost2', 'ghost3', 'ghost4', 'ghost5', 'nobody', 'nobody2', 'p.nope', 'p.write', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
   });
 });

@@ -122,6 +122,8 @@ settings:
   privilegedMaxHolders: 5
   maxRolesPerUser: 8
   maxNewHolders: 10
+  unusedAfterDays: 60
+  coverage: { roles: 80, permissions: 50, separationOfDuties: 100, privilegedHolders: 75.5 }
   rules: { redundant-assignment: off, stale-review: error, unused-role: info, wildcard-grant: warning }
   exceptions:
     - rule: sod-conflict
@@ -252,10 +254,11 @@ describe('policy.schema.json: the schema itself', () => {
       privilegedMaxHolders: 5,
       maxRolesPerUser: 8,
       maxNewHolders: 10,
+      unusedAfterDays: 90,
     });
   });
 
-  it('lists exactly the rule ids of SPEC §3', () => {
+  it('lists exactly the rule ids of SPEC §3 and §12', () => {
     const ruleIds = [
       'yaml-syntax', 'schema', 'duplicate-definition', 'unknown-reference', 'containment-cycle',
       'group-cycle', 'invalid-scope', 'sod-conflict', 'self-excluding-role', 'audience-mismatch',
@@ -266,8 +269,10 @@ describe('policy.schema.json: the schema itself', () => {
       'redundant-assignment', 'unused-role', 'unused-permission', 'empty-group', 'expired-exception',
       'unused-exception', 'assertion-failed', 'undeclared-privileged-role', 'standing-privilege',
       'too-many-roles', 'external-without-sponsor',
+      // SPEC §12
+      'coverage-below-threshold', 'unused-access', 'dormant-user',
     ];
-    expect(ruleIds).toHaveLength(36);
+    expect(ruleIds).toHaveLength(39);
     const defs = schema.definitions as Record<string, { enum?: string[] }>;
     expect([...(defs.ruleId?.enum ?? [])].sort()).toEqual([...ruleIds].sort());
     for (const rule of ruleIds) {
@@ -389,6 +394,8 @@ const BAD_VALUES: BadCase[] = [
   ['role.deprecated.replacedBy', `${R}/deprecated/replacedBy`, 'Now Support Admin', 'pattern'],
   ['role.deprecated.reason', `${R}/deprecated/reason`, 5, 'type'],
   ['role.deprecated.reason', `${R}/deprecated/reason`, LONG, 'maxLength'],
+  ['role.owner', `${R}/owner`, 'Alice', 'pattern'],
+  ['role.owner', `${R}/owner`, ['alice'], 'type'],
 
   ['group', '/groups/csm-agents', ['bob'], 'type'],
   ['group.description', '/groups/csm-agents/description', 5, 'type'],
@@ -460,6 +467,14 @@ const BAD_VALUES: BadCase[] = [
   ['settings.maxRolesPerUser', '/settings/maxRolesPerUser', 0, 'minimum'],
   ['settings.maxNewHolders', '/settings/maxNewHolders', -1, 'minimum'],
   ['settings.maxNewHolders', '/settings/maxNewHolders', 2.5, 'type'],
+  ['settings.unusedAfterDays', '/settings/unusedAfterDays', 0, 'minimum'],
+  ['settings.unusedAfterDays', '/settings/unusedAfterDays', 30.5, 'type'],
+  ['settings.coverage', '/settings/coverage', 80, 'type'],
+  ['settings.coverage', '/settings/coverage', { users: 80 }, 'additionalProperties'],
+  ['settings.coverage.roles', '/settings/coverage/roles', 101, 'maximum'],
+  ['settings.coverage.permissions', '/settings/coverage/permissions', -1, 'minimum'],
+  ['settings.coverage.separationOfDuties', '/settings/coverage/separationOfDuties', '50%', 'type'],
+  ['settings.coverage.privilegedHolders', '/settings/coverage/privilegedHolders', 100.5, 'maximum'],
   ['settings.rules', '/settings/rules', { 'no-such-rule': 'off' }, 'propertyNames', '/settings/rules'],
   ['settings.rules', '/settings/rules', { 'stale-review': 'fatal' }, 'enum', '/settings/rules/stale-review'],
   ['settings.rules', '/settings/rules', { 'stale-review': false }, 'type', '/settings/rules/stale-review'],

@@ -20,6 +20,8 @@ export interface ValidCase {
   readonly name: string;
   readonly yaml: string;
   readonly asOf?: string;
+  /** A usage CSV for rules that need `--usage`. */
+  readonly usage?: string;
 }
 
 /** One expected finding: where, about whom, and words its message must contain. */
@@ -36,14 +38,15 @@ export interface InvalidCase {
   readonly name: string;
   readonly yaml: string;
   readonly asOf?: string;
+  readonly usage?: string;
   readonly errors: readonly ExpectedFinding[];
   /** Set when the case is deliberately not well-formed (an undefined id on purpose). */
   readonly allowStructural?: boolean;
 }
 
 /** Runs one policy with the rule and the structural rules. */
-export function run(rule: Rule, text: string, asOf?: string): { own: FindingView[]; structural: FindingView[]; related: number[] } {
-  const result = checkYaml(text, { rules: [...structuralRules, rule], ...(asOf ? { asOf } : {}) });
+export function run(rule: Rule, text: string, asOf?: string, usage?: string): { own: FindingView[]; structural: FindingView[]; related: number[] } {
+  const result = checkYaml(text, { rules: [...structuralRules, rule], ...(asOf ? { asOf } : {}), ...(usage !== undefined ? { usage } : {}) });
   const own = result.diagnostics.filter((d) => d.rule === rule.meta.id);
   return {
     own: findings(result, rule.meta.id),
@@ -57,7 +60,7 @@ export function accessRuleTester(rule: Rule, cases: { valid: readonly ValidCase[
   describe(`${rule.meta.id}: valid`, () => {
     for (const c of cases.valid) {
       it(c.name, () => {
-        const { own, structural } = run(rule, c.yaml, c.asOf);
+        const { own, structural } = run(rule, c.yaml, c.asOf, c.usage);
         expect(structural).toEqual([]);
         expect(own).toEqual([]);
       });
@@ -66,7 +69,7 @@ export function accessRuleTester(rule: Rule, cases: { valid: readonly ValidCase[
   describe(`${rule.meta.id}: invalid`, () => {
     for (const c of cases.invalid) {
       it(c.name, () => {
-        const { own, structural, related } = run(rule, c.yaml, c.asOf);
+        const { own, structural, related } = run(rule, c.yaml, c.asOf, c.usage);
         if (!c.allowStructural) expect(structural).toEqual([]);
         expect(own.map((f) => `${f.at} ${f.subject}`)).toEqual(c.errors.map((e) => `${e.at} ${e.subject}`));
         c.errors.forEach((e, i) => {
@@ -89,6 +92,8 @@ interface RuleDocs {
   readonly failing: string;
   readonly passing: string;
   readonly accepting: string;
+  /** The page's ```csv usage block, for rules that need `--usage` (undefined when it has none). */
+  readonly usage: string | undefined;
 }
 
 function readRuleDocs(id: string): RuleDocs {
@@ -100,7 +105,8 @@ function readRuleDocs(id: string): RuleDocs {
     const start = open + info.length + 4;
     return text.slice(start, text.indexOf('\n```', start) + 1);
   };
-  return { text, failing: block('yaml failing'), passing: block('yaml passing'), accepting: block('yaml', text.indexOf('## Accepting it')) };
+  const usage = block('csv usage');
+  return { text, failing: block('yaml failing'), passing: block('yaml passing'), accepting: block('yaml', text.indexOf('## Accepting it')), usage: usage === '' ? undefined : usage };
 }
 
 /**
@@ -125,7 +131,7 @@ export function accessDocsTester(rule: Rule): void {
         .map((line, i) => (line.endsWith(`# expect: ${id}`) ? i + 1 : 0))
         .filter((n) => n > 0);
       expect(marked.length).toBeGreaterThan(0);
-      const { own, structural } = run(rule, docs.failing);
+      const { own, structural } = run(rule, docs.failing, undefined, docs.usage);
       expect(structural).toEqual([]);
       const lines = own.map((f) => Number(f.at.split(':')[1]));
       expect(lines).toEqual(marked);
@@ -133,7 +139,7 @@ export function accessDocsTester(rule: Rule): void {
     it('passing example: no finding', () => {
       expect(docs.passing).not.toBe('');
       expect(docs.passing).not.toContain('# expect:');
-      const { own, structural } = run(rule, docs.passing);
+      const { own, structural } = run(rule, docs.passing, undefined, docs.usage);
       expect(structural).toEqual([]);
       expect(own).toEqual([]);
     });
@@ -144,7 +150,7 @@ export function accessDocsTester(rule: Rule): void {
       const policy = parse(docs.failing) as Record<string, unknown> & { settings?: Record<string, unknown> };
       const settings = policy.settings ?? {};
       policy.settings = { ...settings, exceptions: [...((settings.exceptions as unknown[] | undefined) ?? []), ...added] };
-      const result = checkYaml(stringify(policy), { rules: [...structuralRules, rule] });
+      const result = checkYaml(stringify(policy), { rules: [...structuralRules, rule], ...(docs.usage !== undefined ? { usage: docs.usage } : {}) });
       expect(findings(result).filter((f) => f.rule !== id)).toEqual([]);
       expect(findings(result, id).some((f) => f.suppressed)).toBe(true);
     });
